@@ -76,7 +76,9 @@ class _Recorder:
     def __init__(self) -> None:
         self.handlers: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
 
-    def add_registered_method_handlers(self, service: str, handlers: dict[str, grpc.RpcMethodHandler]) -> None:
+    def add_registered_method_handlers(
+        self, service: str, handlers: dict[str, grpc.RpcMethodHandler]
+    ) -> None:
         self.handlers.setdefault(service, {}).update(handlers)
 
     def add_generic_rpc_handlers(self, generic_handlers: Iterable[Any]) -> None:
