@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -420,3 +421,38 @@ def test_bad_key_config_names_the_user() -> None:
 )
 def test_normalize_external_url(url: str, expected: str) -> None:
     assert normalize_external_url(url) == expected
+
+
+def _certificate_pem(key: rsa.RSAPrivateKey, not_before: datetime, not_after: datetime) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cert-user")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+async def test_certificate_keys_enforce_their_validity_period() -> None:
+    now = datetime.now(UTC)
+    valid = _certificate_pem(OTHER_KEY, now - timedelta(days=1), now + timedelta(days=1))
+    expired = _certificate_pem(OTHER_KEY, now - timedelta(days=2), now - timedelta(days=1))
+    for pem, expected in [(valid, grpc.StatusCode.OK), (expired, U)]:
+        users = parse_users_config({"cert-user": {"keyData": base64.b64encode(pem).decode()}})
+        mw = SystemAuthMiddleware(users, EXTERNAL_URL)
+        ctx = FakeContext((("authorization", f"Bearer {token('cert-user', OTHER_KEY)}"),))
+        try:
+            await mw.wrap(method("Read"), echo)(Msg(), ctx)
+            ctx.code = grpc.StatusCode.OK
+        except FakeAbort:
+            assert "certificate" in ctx.details
+        assert ctx.code == expected
