@@ -1,0 +1,85 @@
+"""The gateway's protobuf <-> JSON codec: json_format's output, several times faster.
+
+Per message class and JsonStyle a plan is compiled once (lazily) into closures, one per field, so
+encoding is a ListFields() walk and decoding one dict lookup per key plus one constructor call.
+Every failure is a JsonCodecError whose message is safe to show a client.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, TypeVar
+
+import orjson
+from google.protobuf.message import Message
+
+from ztn.gateway.codec_json_decode import Decoder, Fail
+from ztn.gateway.codec_json_encode import Encoder
+from ztn.gateway.codec_json_errors import JsonCodecError
+from ztn.gateway.json_style import JsonStyle
+
+__all__ = ["JsonCodec", "JsonCodecError", "codec_for"]
+
+M = TypeVar("M", bound=Message)
+
+
+class JsonCodec:
+    def __init__(self, style: JsonStyle) -> None:
+        self.style = style
+        self._encoder = Encoder(style)
+        self._decoder = Decoder(style)
+
+    # --- output ----------------------------------------------------------------------------------
+    def to_obj(self, msg: Message) -> Any:
+        """A JSON-able object (a dict for ordinary messages; WKTs give their JSON form)."""
+        return self._encoder.message_conv(msg.DESCRIPTOR)(msg)
+
+    def encode(self, msg: Message) -> bytes:
+        """Compact UTF-8 JSON."""
+        return orjson.dumps(self._encoder.message_conv(msg.DESCRIPTOR)(msg))
+
+    # --- input -----------------------------------------------------------------------------------
+    def from_obj(self, obj: Any, cls: type[M]) -> M:
+        if type(obj) is not dict:
+            raise JsonCodecError("request body must be a JSON object")
+        try:
+            return self._decoder.message_conv(cls.DESCRIPTOR)(obj, 1)
+        except Fail as e:
+            raise JsonCodecError(e.message()) from None
+        except RecursionError:
+            raise JsonCodecError("nesting too deep") from None
+
+    def decode(self, data: bytes | str, cls: type[M]) -> M:
+        """Parse a request body; an empty (or all-whitespace) body is an empty message."""
+        if not data or not data.strip():
+            return cls()
+        try:
+            obj = orjson.loads(data)
+        except orjson.JSONDecodeError as e:
+            raise JsonCodecError(f"malformed JSON: {e}") from None
+        return self.from_obj(obj, cls)
+
+    def merge_obj(self, obj: Any, msg: Message) -> None:
+        """Merge like json_format.ParseDict: given lists and maps replace, null clears, scalars set."""
+        parsed = self.from_obj(obj, type(msg))
+        kinds = self._decoder.field_kinds.get(msg.DESCRIPTOR, {})
+        for key, value in obj.items():
+            kind = kinds.get(key)
+            if kind is None:
+                continue
+            name, repeated = kind
+            if value is None or repeated:
+                msg.ClearField(name)
+            elif parsed.DESCRIPTOR.fields_by_name[name].message_type is None:
+                setattr(msg, name, getattr(parsed, name))  # zero values too, which MergeFrom skips
+        msg.MergeFrom(parsed)
+
+    def merge_field(self, value: Any, field_name: str, msg: Message) -> None:
+        """REST `body: "field"`: the body is that one field's JSON value."""
+        self.merge_obj({field_name: value}, msg)
+
+
+@functools.cache
+def codec_for(style: JsonStyle) -> JsonCodec:
+    """One codec (and so one set of compiled plans) per style."""
+    return JsonCodec(style)

@@ -1,0 +1,511 @@
+"""JSON-able objects -> protobuf, by per-class plans compiled once (see codec_json.py).
+
+Accepts what json_format.ParseDict accepts (proto and json names, null = unset, int64 as string or
+number, integral floats for integers, enum names or numbers, std or urlsafe base64), but is stricter
+where json_format is lenient: duplicate fields via both names, top-level non-objects, bool as 1/"true".
+Each message is built with one constructor call from converted kwargs; converters validate types and
+ranges first so the constructor never sees a bad value.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf import message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+from google.protobuf.struct_pb2 import ListValue, Struct, Value
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ztn.gateway.codec_json_encode import _TS_MAX, _TS_MIN, _WRAPPERS_FILE, WKT_NAMES, resolve_any
+from ztn.gateway.json_style import JsonStyle
+
+MAX_DEPTH = 100
+_T = FieldDescriptor
+_SKIP = object()  # a converter's "leave the field unset" (unknown enum name with ignore_unknown_fields)
+Conv = Callable[[Any, int], Any]
+
+_INT_RE = re.compile(r"-?\d+")
+_NUM_RE = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_TS_RE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))"
+)
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+_FLOAT_MAX = 3.4028234663852886e38
+_RANGES = {
+    _T.TYPE_INT32: (-(2**31), 2**31 - 1),
+    _T.TYPE_SINT32: (-(2**31), 2**31 - 1),
+    _T.TYPE_SFIXED32: (-(2**31), 2**31 - 1),
+    _T.TYPE_UINT32: (0, 2**32 - 1),
+    _T.TYPE_FIXED32: (0, 2**32 - 1),
+    _T.TYPE_INT64: (-(2**63), 2**63 - 1),
+    _T.TYPE_SINT64: (-(2**63), 2**63 - 1),
+    _T.TYPE_SFIXED64: (-(2**63), 2**63 - 1),
+    _T.TYPE_UINT64: (0, 2**64 - 1),
+    _T.TYPE_FIXED64: (0, 2**64 - 1),
+    _T.TYPE_ENUM: (-(2**31), 2**31 - 1),
+}
+_B64_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
+class Fail(Exception):
+    """Internal: a decode failure; the path is filled in while it bubbles up."""
+
+    def __init__(self, reason: str, *, structural: bool = False) -> None:
+        self.reason = reason
+        self.structural = structural  # the reason already says what is wrong with the key
+        self.path: list[str] = []
+
+    def message(self) -> str:
+        path = "".join(reversed(self.path)).lstrip(".")
+        if not path:
+            return self.reason
+        if self.structural:
+            return self.reason.format(path=path)
+        return f'invalid value for field "{path}": {self.reason}'
+
+
+# --- scalars --------------------------------------------------------------------------------------
+def _int_from(v: Any, lo: int, hi: int) -> int:
+    t = type(v)
+    if t is int:
+        n = v
+    elif t is float and v.is_integer():
+        n = int(v)
+    elif t is str and _INT_RE.fullmatch(v):
+        n = int(v)
+    elif t is str and _NUM_RE.fullmatch(v) and float(v).is_integer():
+        n = int(float(v))
+    else:
+        raise Fail("expected integer")
+    if not lo <= n <= hi:
+        raise Fail("integer out of range")
+    return n
+
+
+def _int_conv(lo: int, hi: int) -> Conv:
+    def conv(v: Any, depth: int) -> int:
+        if type(v) is int and lo <= v <= hi:
+            return v
+        return _int_from(v, lo, hi)
+
+    return conv
+
+
+def _double_from(v: Any) -> float:
+    t = type(v)
+    if t is float:
+        if math.isfinite(v):
+            return v
+        raise Fail('non-finite numbers must be quoted: "NaN", "Infinity", "-Infinity"')
+    if t is int:
+        try:
+            return float(v)
+        except OverflowError:
+            raise Fail("number out of range") from None
+    if t is str:
+        if v == "NaN":
+            return math.nan
+        if v == "Infinity":
+            return math.inf
+        if v == "-Infinity":
+            return -math.inf
+        if _NUM_RE.fullmatch(v):
+            return float(v)
+    raise Fail("expected number")
+
+
+def _double(v: Any, depth: int) -> float:
+    return v if type(v) is float and math.isfinite(v) else _double_from(v)
+
+
+def _float32(v: Any, depth: int) -> float:
+    f = v if type(v) is float and math.isfinite(v) else _double_from(v)
+    if math.isfinite(f) and abs(f) > _FLOAT_MAX:
+        raise Fail("number out of range for float")
+    return f
+
+
+def _bool(v: Any, depth: int) -> bool:
+    if v is True or v is False:
+        return v
+    raise Fail("expected true or false")
+
+
+def _string(v: Any, depth: int) -> str:
+    if type(v) is str:
+        return v
+    raise Fail("expected string")
+
+
+def _bytes(v: Any, depth: int) -> bytes:
+    if type(v) is not str:
+        raise Fail("expected base64 string")
+    raw = v.rstrip("=").encode("ascii", "replace").translate(_B64_URLSAFE)
+    if len(raw) % 4 == 1:
+        raise Fail("invalid base64")
+    try:
+        return binascii.a2b_base64(raw + b"=" * (-len(raw) % 4), strict_mode=True)
+    except binascii.Error:
+        raise Fail("invalid base64") from None
+
+
+def _enum_conv(fd: FieldDescriptor, ignore_unknown: bool) -> Conv:
+    if fd.enum_type.full_name == "google.protobuf.NullValue":
+        return lambda v, depth: 0
+    by_name = {v.name: v.number for v in fd.enum_type.values}
+    lo, hi = _RANGES[_T.TYPE_ENUM]
+
+    def conv(v: Any, depth: int) -> Any:
+        if type(v) is str:
+            n = by_name.get(v)
+            if n is not None:
+                return n
+            if not _INT_RE.fullmatch(v):
+                if ignore_unknown:
+                    return _SKIP
+                raise Fail(f"unknown enum value {v!r}")
+        return _int_from(v, lo, hi)  # proto3 enums are open: any int32 number is kept
+
+    return conv
+
+
+# --- well-known types -----------------------------------------------------------------------------
+def _timestamp(v: Any, depth: int) -> Timestamp:
+    m = _TS_RE.fullmatch(v) if type(v) is str else None
+    if m is None:
+        raise Fail("expected RFC 3339 timestamp")
+    y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+    try:
+        days = datetime.date(int(y), int(mo), int(d)).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        raise Fail("invalid date in timestamp") from None
+    if int(h) > 23 or int(mi) > 59 or int(s) > 59 or (z is None and (int(oh) > 23 or int(om) > 59)):
+        raise Fail("invalid time in timestamp")
+    seconds = days * 86400 + int(h) * 3600 + int(mi) * 60 + int(s)
+    if z is None:
+        offset = int(oh) * 3600 + int(om) * 60
+        seconds += offset if sign == "-" else -offset
+    if not _TS_MIN <= seconds <= _TS_MAX:
+        raise Fail("timestamp out of range")
+    return Timestamp(seconds=seconds, nanos=int(frac.ljust(9, "0")) if frac else 0)
+
+
+def _from_json_string(cls: type[Message]) -> Conv:
+    def conv(v: Any, depth: int) -> Message:
+        if type(v) is not str:
+            raise Fail("expected string")
+        m = cls()
+        try:
+            m.FromJsonString(v)
+        except ValueError:
+            raise Fail(f"invalid {cls.DESCRIPTOR.name}") from None
+        return m
+
+    return conv
+
+
+def _fill_value(target: Value, v: Any, depth: int) -> None:
+    t = type(v)
+    if t is str:
+        target.string_value = v
+    elif v is None:
+        target.null_value = 0
+    elif t is bool:
+        target.bool_value = v
+    elif t is int or t is float:
+        target.number_value = _double(v, depth)
+    elif t is dict:
+        _fill_struct(target.struct_value, v, depth + 1)
+    elif t is list:
+        _fill_list(target.list_value, v, depth + 1)
+    else:
+        raise Fail(f"unexpected type {t.__name__}")
+
+
+def _fill_struct(target: Struct, v: dict[str, Any], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise Fail("nesting too deep")
+    target.Clear()  # marks an empty struct as present
+    fields = target.fields
+    for k, item in v.items():
+        try:
+            _fill_value(fields[k], item, depth)
+        except Fail as e:
+            e.path.append(f".{k}")
+            raise
+
+
+def _fill_list(target: ListValue, v: list[Any], depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise Fail("nesting too deep")
+    target.Clear()
+    add = target.values.add
+    for i, item in enumerate(v):
+        try:
+            _fill_value(add(), item, depth)
+        except Fail as e:
+            e.path.append(f"[{i}]")
+            raise
+
+
+def _value(v: Any, depth: int) -> Value:
+    m = Value()
+    _fill_value(m, v, depth - 1)
+    return m
+
+
+def _struct(v: Any, depth: int) -> Struct:
+    if type(v) is not dict:
+        raise Fail("expected object")
+    m = Struct()
+    _fill_struct(m, v, depth)
+    return m
+
+
+def _list_value(v: Any, depth: int) -> ListValue:
+    if type(v) is not list:
+        raise Fail("expected array")
+    m = ListValue()
+    _fill_list(m, v, depth)
+    return m
+
+
+# --- plans ----------------------------------------------------------------------------------------
+class Decoder:
+    """Decoding plans for one JsonStyle, compiled lazily per message descriptor."""
+
+    def __init__(self, style: JsonStyle) -> None:
+        self.ignore_unknown = style.ignore_unknown_fields
+        self._plans: dict[Descriptor, Conv] = {}
+        self.field_kinds: dict[Descriptor, dict[str, tuple[str, bool]]] = {}
+        """Per descriptor: input key -> (field name, is repeated or map); merge_obj uses it."""
+
+    def message_conv(self, desc: Descriptor) -> Conv:
+        conv = self._plans.get(desc)
+        if conv is None:
+            conv = self._compile(desc)
+        return conv
+
+    def _lazy(self, desc: Descriptor) -> Conv:
+        plans = self._plans
+
+        def conv(v: Any, depth: int) -> Any:  # resolved on first use: message types may be recursive
+            return (plans.get(desc) or self._compile(desc))(v, depth)
+
+        return conv
+
+    def _compile(self, desc: Descriptor) -> Conv:
+        special = self._wkt(desc)
+        if special is not None:
+            self._plans[desc] = special
+            return special
+        cls = message_factory.GetMessageClass(desc)
+        ignore_unknown = self.ignore_unknown
+        # key -> (attribute name, converter, real oneof name or None, value for JSON null or None)
+        fields: dict[str, tuple[str, Conv, str | None, Any]] = {}
+        kinds: dict[str, tuple[str, bool]] = {}
+        for fd in desc.fields:
+            oneof = fd.containing_oneof
+            oneof_name = oneof.name if oneof is not None and oneof.name != "_" + fd.name else None
+            null: Any = None
+            if not fd.is_repeated and fd.message_type is not None:
+                if fd.message_type.full_name == "google.protobuf.Value":
+                    null = Value(null_value=0)
+            elif fd.type == _T.TYPE_ENUM and fd.enum_type.full_name == "google.protobuf.NullValue":
+                null = 0
+            plan = (fd.name, self._field_conv(fd), oneof_name, null)
+            fields[fd.name] = fields[fd.json_name] = plan
+            kinds[fd.name] = kinds[fd.json_name] = (fd.name, fd.is_repeated)
+        self.field_kinds[desc] = kinds
+
+        def decode(obj: Any, depth: int) -> Message:
+            if type(obj) is not dict:
+                raise Fail("expected object")
+            if depth > MAX_DEPTH:
+                raise Fail("nesting too deep")
+            kw: dict[str, Any] = {}
+            oneofs: dict[str, str] | None = None
+            skipped = False
+            for key, value in obj.items():
+                plan = fields.get(key)
+                if plan is None:
+                    if ignore_unknown:
+                        continue
+                    e = Fail('unknown field "{path}"', structural=True)
+                    e.path.append(f".{key}")
+                    raise e
+                name, conv, oneof_name, null = plan
+                if name in kw:
+                    e = Fail('field "{path}" is given twice (proto and JSON name)', structural=True)
+                    e.path.append(f".{key}")
+                    raise e
+                if value is None:
+                    if null is None:
+                        kw[name] = _SKIP
+                        skipped = True
+                        continue
+                    v = null
+                else:
+                    if oneof_name is not None:
+                        if oneofs is None:
+                            oneofs = {}
+                        elif oneof_name in oneofs:
+                            e = Fail(f'only one field of oneof "{oneof_name}" may be set', structural=True)
+                            e.path.append(f".{key}")
+                            raise e
+                        oneofs[oneof_name] = key
+                    try:
+                        v = conv(value, depth + 1)
+                    except Fail as e:
+                        e.path.append(f".{key}")
+                        raise
+                    if v is _SKIP:
+                        skipped = True
+                kw[name] = v
+            if skipped:
+                kw = {k: v for k, v in kw.items() if v is not _SKIP}
+            try:
+                return cls(**kw)
+            except (ValueError, TypeError) as err:  # converters validate first; this is a backstop
+                raise Fail(f"invalid {desc.name}: {err}") from None
+
+        self._plans[desc] = decode
+        return decode
+
+    def _field_conv(self, fd: FieldDescriptor) -> Conv:
+        mt = fd.message_type
+        if mt is not None and mt.GetOptions().map_entry:
+            return self._map_conv(mt)
+        conv = self._single_conv(fd)
+        if not fd.is_repeated:
+            return conv
+        allow_null = mt is not None and mt.full_name == "google.protobuf.Value"
+
+        def repeated(v: Any, depth: int) -> list[Any]:
+            if type(v) is not list:
+                raise Fail("expected array")
+            out = []
+            for i, item in enumerate(v):
+                try:
+                    if item is None and not allow_null:
+                        raise Fail("null is not allowed in an array")
+                    x = conv(item, depth)
+                except Fail as e:
+                    e.path.append(f"[{i}]")
+                    raise
+                if x is not _SKIP:
+                    out.append(x)
+            return out
+
+        return repeated
+
+    def _map_conv(self, entry: Descriptor) -> Conv:
+        key_fd, val_fd = entry.fields_by_name["key"], entry.fields_by_name["value"]
+        vconv = self._single_conv(val_fd)
+        vt = val_fd.message_type
+        allow_null = vt is not None and vt.full_name == "google.protobuf.Value"
+        kt = key_fd.type
+        if kt == _T.TYPE_STRING:
+            kconv = None
+        elif kt == _T.TYPE_BOOL:
+
+            def kconv(k: str) -> bool:
+                if k == "true":
+                    return True
+                if k == "false":
+                    return False
+                raise Fail("map key must be \"true\" or \"false\"")
+        else:
+            lo, hi = _RANGES[kt]
+
+            def kconv(k: str) -> int:
+                if not _INT_RE.fullmatch(k):
+                    raise Fail("map key must be an integer")
+                n = int(k)
+                if not lo <= n <= hi:
+                    raise Fail("map key out of range")
+                return n
+
+        def conv(v: Any, depth: int) -> dict[Any, Any]:
+            if type(v) is not dict:
+                raise Fail("expected object")
+            out = {}
+            for k, item in v.items():
+                try:
+                    if item is None and not allow_null:
+                        raise Fail("null is not allowed as a map value")
+                    x = vconv(item, depth)
+                    if x is not _SKIP:
+                        out[k if kconv is None else kconv(k)] = x
+                except Fail as e:
+                    e.path.append(f"[{k!r}]")
+                    raise
+            return out
+
+        return conv
+
+    def _single_conv(self, fd: FieldDescriptor) -> Conv:
+        if fd.message_type is not None:
+            return self._lazy(fd.message_type)
+        t = fd.type
+        if t in _RANGES and t != _T.TYPE_ENUM:
+            return _int_conv(*_RANGES[t])
+        if t == _T.TYPE_ENUM:
+            return _enum_conv(fd, self.ignore_unknown)
+        return {
+            _T.TYPE_STRING: _string,
+            _T.TYPE_BOOL: _bool,
+            _T.TYPE_DOUBLE: _double,
+            _T.TYPE_FLOAT: _float32,
+            _T.TYPE_BYTES: _bytes,
+        }[t]
+
+    def _wkt(self, desc: Descriptor) -> Conv | None:
+        name = desc.full_name
+        if desc.file.name == _WRAPPERS_FILE:
+            cls = message_factory.GetMessageClass(desc)
+            inner = self._single_conv(desc.fields_by_name["value"])
+            return lambda v, depth: cls(value=inner(v, depth))
+        if name == "google.protobuf.Timestamp":
+            return _timestamp
+        if name in ("google.protobuf.Duration", "google.protobuf.FieldMask"):
+            return _from_json_string(message_factory.GetMessageClass(desc))
+        if name == "google.protobuf.Value":
+            return _value
+        if name == "google.protobuf.Struct":
+            return _struct
+        if name == "google.protobuf.ListValue":
+            return _list_value
+        if name == "google.protobuf.Any":
+            return self._any
+        return None
+
+    def _any(self, v: Any, depth: int) -> Message:
+        from google.protobuf.any_pb2 import Any as AnyMsg
+
+        if type(v) is not dict:
+            raise Fail("expected object")
+        if not v:
+            return AnyMsg()
+        type_url = v.get("@type")
+        if type_url is None:
+            raise Fail('"@type" is missing')
+        try:
+            cls = resolve_any(type_url)
+        except ValueError as e:
+            raise Fail(str(e)) from None
+        desc = cls.DESCRIPTOR
+        conv = self.message_conv(desc)
+        if desc.file.name == _WRAPPERS_FILE or desc.full_name in WKT_NAMES:
+            if "value" not in v:
+                raise Fail('"value" is missing')
+            inner = conv(v["value"], depth + 1)
+        else:
+            inner = conv({k: x for k, x in v.items() if k != "@type"}, depth + 1)
+        return AnyMsg(type_url=type_url, value=inner.SerializeToString())

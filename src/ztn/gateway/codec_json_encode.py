@@ -1,0 +1,270 @@
+"""protobuf -> JSON-able objects, by per-class plans compiled once (see codec_json.py).
+
+Output equals json_format.MessageToDict with the matching options; a plan maps each FieldDescriptor to
+(output key, converter) so encoding is one ListFields() walk with a dict lookup per populated field.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import math
+from collections.abc import Callable
+from typing import Any
+
+from google.protobuf import descriptor_pool, message_factory
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.internal import type_checkers
+from google.protobuf.message import Message
+
+from ztn.gateway.codec_json_errors import JsonCodecError
+from ztn.gateway.json_style import JsonStyle
+
+Conv = Callable[[Any], Any]
+_T = FieldDescriptor
+_INT64 = frozenset({_T.TYPE_INT64, _T.TYPE_UINT64, _T.TYPE_SINT64, _T.TYPE_FIXED64, _T.TYPE_SFIXED64})
+_EPOCH = datetime.datetime(1970, 1, 1)
+_TS_MIN, _TS_MAX = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z
+_WRAPPERS_FILE = "google/protobuf/wrappers.proto"
+
+
+def _b64(v: bytes) -> str:
+    return binascii.b2a_base64(v, newline=False).decode("ascii")
+
+
+def _double(v: float) -> Any:
+    if math.isfinite(v):
+        return v
+    return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+
+
+def _float32(v: float) -> Any:
+    if math.isfinite(v):
+        return type_checkers.ToShortestFloat(v)
+    return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+
+
+def _timestamp(m: Message) -> str:
+    seconds, nanos = m.seconds, m.nanos
+    if not (_TS_MIN <= seconds <= _TS_MAX) or not (0 <= nanos < 1_000_000_000):
+        raise JsonCodecError(f"timestamp out of range: seconds={seconds} nanos={nanos}")
+    text = (_EPOCH + datetime.timedelta(seconds=seconds)).isoformat()
+    if nanos == 0:
+        return text + "Z"
+    if nanos % 1_000_000 == 0:
+        return f"{text}.{nanos // 1_000_000:03d}Z"
+    if nanos % 1000 == 0:
+        return f"{text}.{nanos // 1000:06d}Z"
+    return f"{text}.{nanos:09d}Z"
+
+
+def _to_json_string(m: Message) -> str:
+    try:
+        return m.ToJsonString()
+    except ValueError as e:  # Duration out of range, FieldMask path not convertible
+        raise JsonCodecError(f"cannot print {m.DESCRIPTOR.full_name}: {e}") from None
+
+
+def _value(m: Message) -> Any:
+    kind = m.WhichOneof("kind")
+    if kind is None or kind == "null_value":
+        return None
+    if kind == "number_value":
+        v = m.number_value
+        if not math.isfinite(v):
+            raise JsonCodecError("google.protobuf.Value cannot hold NaN or Infinity in JSON")
+        return v
+    if kind == "string_value":
+        return m.string_value
+    if kind == "bool_value":
+        return m.bool_value
+    if kind == "struct_value":
+        return _struct(m.struct_value)
+    return _list_value(m.list_value)
+
+
+def _struct(m: Message) -> dict[str, Any]:
+    return {k: _value(v) for k, v in m.fields.items()}
+
+
+def _list_value(m: Message) -> list[Any]:
+    return [_value(v) for v in m.values]
+
+
+class Encoder:
+    """Encoding plans for one JsonStyle, compiled lazily per message descriptor."""
+
+    def __init__(self, style: JsonStyle) -> None:
+        self.style = style
+        self._plans: dict[Descriptor, Conv] = {}
+
+    def message_conv(self, desc: Descriptor) -> Conv:
+        conv = self._plans.get(desc)
+        if conv is None:
+            conv = self._compile(desc)
+        return conv
+
+    # --- compiling -------------------------------------------------------------------------------
+    def _compile(self, desc: Descriptor) -> Conv:
+        special = self._wkt(desc)
+        if special is not None:
+            self._plans[desc] = special
+            return special
+        fields: dict[FieldDescriptor, tuple[str, Conv | None]] = {}
+        style = self.style
+
+        def encode(msg: Message) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for fd, v in msg.ListFields():
+                key, conv = fields[fd]
+                out[key] = v if conv is None else conv(v)
+            return out
+
+        # Registered before filling so that recursive message types find their own plan.
+        self._plans[desc] = encode
+        defaults: list[tuple[str, Callable[[], Any]]] = []
+        for fd in desc.fields:
+            key = fd.name if style.proto_names else fd.json_name
+            fields[fd] = (key, self._field_conv(fd))
+            if style.emit_unpopulated:
+                default = self._unpopulated(fd)
+                if default is not None:
+                    defaults.append((key, default))
+        if not defaults:
+            return encode
+
+        def encode_all(msg: Message) -> dict[str, Any]:
+            out = encode(msg)
+            for key, default in defaults:
+                if key not in out:
+                    out[key] = default()
+            return out
+
+        self._plans[desc] = encode_all
+        return encode_all
+
+    def _unpopulated(self, fd: FieldDescriptor) -> Callable[[], Any] | None:
+        """What an absent field prints as with emit_unpopulated (None: stays omitted)."""
+        if fd.message_type is not None and fd.message_type.GetOptions().map_entry:
+            return dict
+        if fd.is_repeated:
+            return list
+        if fd.has_presence:
+            real_oneof = fd.containing_oneof is not None and not _is_synthetic(fd)
+            is_null = self.style.null_unset_messages and not real_oneof
+            return (lambda: None) if is_null else None
+        conv = self._scalar_conv(fd)
+        zero = fd.default_value if conv is None else conv(fd.default_value)
+        return lambda: zero
+
+    def _field_conv(self, fd: FieldDescriptor) -> Conv | None:
+        mt = fd.message_type
+        if mt is not None and mt.GetOptions().map_entry:
+            key_fd, val_fd = mt.fields_by_name["key"], mt.fields_by_name["value"]
+            vconv = self._single_conv(val_fd)
+            if key_fd.type == _T.TYPE_BOOL:
+                if vconv is None:
+                    return lambda m: {("true" if k else "false"): v for k, v in m.items()}
+                return lambda m: {("true" if k else "false"): vconv(v) for k, v in m.items()}
+            if key_fd.type == _T.TYPE_STRING:
+                if vconv is None:
+                    return dict
+                return lambda m: {k: vconv(v) for k, v in m.items()}
+            if vconv is None:
+                return lambda m: {str(k): v for k, v in m.items()}
+            return lambda m: {str(k): vconv(v) for k, v in m.items()}
+        conv = self._single_conv(fd)
+        if fd.is_repeated:
+            if conv is None:
+                return list
+            return lambda r: [conv(x) for x in r]
+        return conv
+
+    def _single_conv(self, fd: FieldDescriptor) -> Conv | None:
+        if fd.message_type is None:
+            return self._scalar_conv(fd)
+        desc = fd.message_type
+        plans = self._plans
+
+        def conv(m: Message) -> Any:  # resolved on first use: message types may be recursive
+            return (plans.get(desc) or self._compile(desc))(m)
+
+        return conv
+
+    def _scalar_conv(self, fd: FieldDescriptor) -> Conv | None:
+        t = fd.type
+        if t in _INT64:
+            return None if self.style.int64_as_numbers else str
+        if t == _T.TYPE_DOUBLE:
+            return _double
+        if t == _T.TYPE_FLOAT:
+            return _float32
+        if t == _T.TYPE_BYTES:
+            return _b64
+        if t == _T.TYPE_ENUM:
+            if fd.enum_type.full_name == "google.protobuf.NullValue":
+                return lambda v: None
+            if self.style.enums_as_ints:
+                return None
+            names = {v.number: v.name for v in fd.enum_type.values}
+            return lambda v: names.get(v, v)
+        return None  # int32 kinds, bool, string print as they are
+
+    def _wkt(self, desc: Descriptor) -> Conv | None:
+        name = desc.full_name
+        if desc.file.name == _WRAPPERS_FILE:
+            conv = self._scalar_conv(desc.fields_by_name["value"])
+            if conv is None:
+                return lambda m: m.value
+            return lambda m: conv(m.value)
+        if name == "google.protobuf.Timestamp":
+            return _timestamp
+        if name in ("google.protobuf.Duration", "google.protobuf.FieldMask"):
+            return _to_json_string
+        if name == "google.protobuf.Value":
+            return _value
+        if name == "google.protobuf.Struct":
+            return _struct
+        if name == "google.protobuf.ListValue":
+            return _list_value
+        if name == "google.protobuf.Any":
+            return self._any
+        return None
+
+    def _any(self, m: Message) -> dict[str, Any]:
+        if not m.ListFields():
+            return {}
+        type_url = m.type_url
+        cls = resolve_any(type_url)
+        inner = cls()
+        try:
+            inner.ParseFromString(m.value)
+        except Exception:  # upb raises DecodeError (not a ValueError)
+            raise JsonCodecError(f"cannot decode Any of type {type_url!r}") from None
+        desc = inner.DESCRIPTOR
+        js = self.message_conv(desc)(inner)
+        if desc.file.name == _WRAPPERS_FILE or desc.full_name in WKT_NAMES:
+            return {"@type": type_url, "value": js}
+        return {"@type": type_url, **js}
+
+
+WKT_NAMES = frozenset(
+    f"google.protobuf.{n}"
+    for n in ("Any", "Duration", "FieldMask", "ListValue", "Struct", "Timestamp", "Value")
+)
+
+
+def _is_synthetic(fd: FieldDescriptor) -> bool:
+    oneof = fd.containing_oneof
+    return oneof is not None and len(oneof.fields) == 1 and oneof.name == "_" + fd.name
+
+
+def resolve_any(type_url: str) -> type[Message]:
+    """The message class an Any's type URL names, from the default descriptor pool."""
+    if not isinstance(type_url, str) or "/" not in type_url:
+        raise JsonCodecError(f"invalid Any type URL {type_url!r}")
+    try:
+        desc = descriptor_pool.Default().FindMessageTypeByName(type_url.rsplit("/", 1)[1])
+    except KeyError:
+        raise JsonCodecError(f"unknown Any type {type_url!r}") from None
+    return message_factory.GetMessageClass(desc)
