@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import json
+import os
+import shutil
 from urllib.parse import urlencode
 
 import pytest
@@ -12,6 +15,7 @@ import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from echo_servicer import ERROR_DOMAIN, door_app, echo_pb2, echo_registry
+from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2
 
 ECHO = "/ztn.testing.v1.EchoService/Echo"
@@ -254,3 +258,85 @@ async def test_corrupt_gzip_body_is_invalid_argument(http, server):
     headers = dict(JSON, **{"Content-Encoding": "gzip"})
     resp, body = await request(http, server, body=b"not gzip at all", headers=headers)
     assert resp.status == 400 and connect_error(resp, body)["code"] == "invalid_argument"
+
+
+# -- interop with the official connect-es client (optional) ---------------------------------------
+# Runs when ZTN_CONNECT_ES_DIR names a directory prepared with:
+#   npm install @connectrpc/connect@2 @connectrpc/connect-node@2 @bufbuild/protobuf@2
+_PROBE = r"""
+import { createFileRegistry, fromBinary, create } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { createClient, ConnectError, Code } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import { readFileSync } from "node:fs";
+
+const [fdsPath, baseUrl] = process.argv.slice(2);
+const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(fdsPath)));
+const client = (t) => createClient(registry.getService("ztn.testing.v1.EchoService"), t);
+const Req = registry.getMessage("ztn.testing.v1.EchoRequest");
+const out = {};
+for (const [name, transport] of [
+  ["connect-json", createConnectTransport({ baseUrl, httpVersion: "1.1" })],
+  ["connect-proto", createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: true })],
+  ["connect-get", createConnectTransport({ baseUrl, httpVersion: "1.1", useHttpGet: true })],
+  ["grpc-web", createGrpcWebTransport({ baseUrl, httpVersion: "1.1" })],
+]) {
+  const c = client(transport);
+  const r = {};
+  let trailer;
+  const ok = await c.echoGet(create(Req, { message: "hi", trailerMetadata: { "x-cost": "7" } }),
+                             { onTrailer: (t) => { trailer = t; } });
+  r.message = ok.message;
+  r.trailer = trailer?.get("x-cost") ?? null;
+  try {
+    await c.echo(create(Req, { failCode: 5, failMessage: "nöt found 100%", failReason: "WHY" }));
+  } catch (e) {
+    const err = ConnectError.from(e);
+    r.error = [Code[err.code], err.rawMessage, err.details.map((d) => d.desc ? d.desc.typeName : d.type)];
+  }
+  try {
+    await c.echo(create(Req, { sleepMs: 3000 }), { timeoutMs: 30 });
+  } catch (e) {
+    r.deadline = Code[ConnectError.from(e).code];
+  }
+  out[name] = r;
+}
+console.log(JSON.stringify(out));
+"""
+
+
+async def test_connect_es_client_interop(server, tmp_path):
+    es_dir = os.environ.get("ZTN_CONNECT_ES_DIR", "")
+    node = shutil.which("node")
+    if not node or not os.path.isdir(os.path.join(es_dir, "node_modules", "@connectrpc", "connect-node")):
+        pytest.skip("set ZTN_CONNECT_ES_DIR to a directory with @connectrpc/connect-node installed")
+    fds = descriptor_pb2.FileDescriptorSet()
+    file = fds.file.add()
+    echo_pb2.DESCRIPTOR.CopyToProto(file)
+    for message in file.message_type:  # CopyToProto leaves json_name unset; protoc would fill it
+        python_fields = echo_pb2.DESCRIPTOR.message_types_by_name[message.name].fields_by_name
+        for field in message.field:
+            field.json_name = python_fields[field.name].json_name
+    (tmp_path / "echo.fds").write_bytes(fds.SerializeToString())
+    (tmp_path / "probe.mjs").write_text(_PROBE)
+    (tmp_path / "node_modules").symlink_to(os.path.join(es_dir, "node_modules"))
+    proc = await asyncio.create_subprocess_exec(
+        node,
+        str(tmp_path / "probe.mjs"),
+        str(tmp_path / "echo.fds"),
+        str(server.make_url("")).rstrip("/"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, stderr.decode()
+    expected = {
+        "message": "hi",
+        "trailer": "7",
+        "error": ["NotFound", "nöt found 100%", ["google.rpc.ErrorInfo"]],
+        "deadline": "DeadlineExceeded",
+    }
+    results = json.loads(stdout)
+    assert set(results) == {"connect-json", "connect-proto", "connect-get", "grpc-web"}
+    for transport, result in results.items():
+        assert result == expected, transport
