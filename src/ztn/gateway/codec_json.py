@@ -1,7 +1,7 @@
 """The gateway's protobuf <-> JSON codec: json_format's output, several times faster.
 
 Per message class and JsonStyle a plan is compiled once (lazily) into closures, one per field, so
-encoding is a ListFields() walk and decoding one dict lookup per key plus one constructor call.
+encoding is a ListFields() walk and decoding one dict lookup per key, filling the message in place.
 Every failure is a JsonCodecError whose message is safe to show a client.
 """
 
@@ -42,8 +42,10 @@ class JsonCodec:
     def from_obj(self, obj: Any, cls: type[M]) -> M:
         if type(obj) is not dict:
             raise JsonCodecError("request body must be a JSON object")
+        msg = cls()
         try:
-            return self._decoder.message_conv(cls.DESCRIPTOR)(obj, 1)
+            self._decoder.message_into(cls.DESCRIPTOR)(obj, msg, 1)
+            return msg
         except Fail as e:
             raise JsonCodecError(e.message()) from None
         except RecursionError:

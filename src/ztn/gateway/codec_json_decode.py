@@ -3,8 +3,8 @@
 Accepts what json_format.ParseDict accepts (proto and json names, null = unset, int64 as string or
 number, integral floats for integers, enum names or numbers, std or urlsafe base64), but is stricter
 where json_format is lenient: duplicate fields via both names, top-level non-objects, bool as 1/"true".
-Each message is built with one constructor call from converted kwargs; converters validate types and
-ranges first so the constructor never sees a bad value.
+Messages are filled in place (no temporaries, no copies); converters validate types and ranges
+before a value is assigned.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.struct_pb2 import ListValue, Struct, Value
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from ztn.gateway.codec_json_encode import _TS_MAX, _TS_MIN, _WRAPPERS_FILE, WKT_NAMES, resolve_any
 from ztn.gateway.json_style import JsonStyle
@@ -176,7 +174,14 @@ def _enum_conv(fd: FieldDescriptor, ignore_unknown: bool) -> Conv:
 
 
 # --- well-known types -----------------------------------------------------------------------------
-def _timestamp(v: Any, depth: int) -> Timestamp:
+# Each "into" function fills a fresh target message in place: no temporary messages, no copies.
+Into = Callable[[Any, Message, int], None]
+
+_TS_PARSED: dict[str, tuple[int, int]] = {}
+"""Memo of parsed timestamps (bounded); clients send back the same dates they were given."""
+
+
+def _parse_timestamp(v: Any) -> tuple[int, int]:
     m = _TS_RE.fullmatch(v) if type(v) is str else None
     if m is None:
         raise Fail("expected RFC 3339 timestamp")
@@ -193,21 +198,26 @@ def _timestamp(v: Any, depth: int) -> Timestamp:
         seconds += offset if sign == "-" else -offset
     if not _TS_MIN <= seconds <= _TS_MAX:
         raise Fail("timestamp out of range")
-    return Timestamp(seconds=seconds, nanos=int(frac.ljust(9, "0")) if frac else 0)
+    return seconds, int(frac.ljust(9, "0")) if frac else 0
 
 
-def _from_json_string(cls: type[Message]) -> Conv:
-    def conv(v: Any, depth: int) -> Message:
-        if type(v) is not str:
-            raise Fail("expected string")
-        m = cls()
-        try:
-            m.FromJsonString(v)
-        except ValueError:
-            raise Fail(f"invalid {cls.DESCRIPTOR.name}") from None
-        return m
+def _timestamp_into(v: Any, target: Message, depth: int) -> None:
+    parsed = _TS_PARSED.get(v) if type(v) is str else None
+    if parsed is None:
+        parsed = _parse_timestamp(v)
+        if len(_TS_PARSED) >= 65536:
+            _TS_PARSED.clear()
+        _TS_PARSED[v] = parsed
+    target.seconds, target.nanos = parsed
 
-    return conv
+
+def _json_string_into(v: Any, target: Message, depth: int) -> None:
+    if type(v) is not str:
+        raise Fail("expected string")
+    try:
+        target.FromJsonString(v)
+    except ValueError:
+        raise Fail(f"invalid {target.DESCRIPTOR.name}") from None
 
 
 def _fill_value(target: Value, v: Any, depth: int) -> None:
@@ -254,84 +264,58 @@ def _fill_list(target: ListValue, v: list[Any], depth: int) -> None:
             raise
 
 
-def _value(v: Any, depth: int) -> Value:
-    m = Value()
-    _fill_value(m, v, depth - 1)
-    return m
+def _value_into(v: Any, target: Message, depth: int) -> None:
+    _fill_value(target, v, depth - 1)
 
 
-def _struct(v: Any, depth: int) -> Struct:
+def _struct_into(v: Any, target: Message, depth: int) -> None:
     if type(v) is not dict:
         raise Fail("expected object")
-    m = Struct()
-    _fill_struct(m, v, depth)
-    return m
+    _fill_struct(target, v, depth)
 
 
-def _list_value(v: Any, depth: int) -> ListValue:
+def _list_value_into(v: Any, target: Message, depth: int) -> None:
     if type(v) is not list:
         raise Fail("expected array")
-    m = ListValue()
-    _fill_list(m, v, depth)
-    return m
+    _fill_list(target, v, depth)
 
 
 # --- plans ----------------------------------------------------------------------------------------
+_SCALAR, _REPEATED, _MAP, _MESSAGE, _REPEATED_MESSAGE, _MAP_MESSAGE = range(6)
+
+
 class Decoder:
     """Decoding plans for one JsonStyle, compiled lazily per message descriptor."""
 
     def __init__(self, style: JsonStyle) -> None:
         self.ignore_unknown = style.ignore_unknown_fields
-        self._plans: dict[Descriptor, Conv] = {}
+        self._plans: dict[Descriptor, Into] = {}
         self.field_kinds: dict[Descriptor, dict[str, tuple[str, bool]]] = {}
         """Per descriptor: input key -> (field name, is repeated or map); merge_obj uses it."""
 
-    def message_conv(self, desc: Descriptor) -> Conv:
-        conv = self._plans.get(desc)
-        if conv is None:
-            conv = self._compile(desc)
-        return conv
+    def message_into(self, desc: Descriptor) -> Into:
+        into = self._plans.get(desc)
+        if into is None:
+            into = self._compile(desc)
+        return into
 
-    def _lazy(self, desc: Descriptor) -> Conv:
-        plans = self._plans
-
-        def conv(v: Any, depth: int) -> Any:  # resolved on first use: message types may be recursive
-            return (plans.get(desc) or self._compile(desc))(v, depth)
-
-        return conv
-
-    def _compile(self, desc: Descriptor) -> Conv:
+    def _compile(self, desc: Descriptor) -> Into:
         special = self._wkt(desc)
         if special is not None:
             self._plans[desc] = special
             return special
-        cls = message_factory.GetMessageClass(desc)
         ignore_unknown = self.ignore_unknown
-        # key -> (attribute name, converter, real oneof name or None, value for JSON null or None)
-        fields: dict[str, tuple[str, Conv, str | None, Any]] = {}
+        # key -> (attribute name, kind, converter, real oneof name or None, null handling)
+        fields: dict[str, tuple[str, int, Any, str | None, Any]] = {}
         kinds: dict[str, tuple[str, bool]] = {}
-        for fd in desc.fields:
-            oneof = fd.containing_oneof
-            oneof_name = oneof.name if oneof is not None and oneof.name != "_" + fd.name else None
-            null: Any = None
-            if not fd.is_repeated and fd.message_type is not None:
-                if fd.message_type.full_name == "google.protobuf.Value":
-                    null = Value(null_value=0)
-            elif fd.type == _T.TYPE_ENUM and fd.enum_type.full_name == "google.protobuf.NullValue":
-                null = 0
-            plan = (fd.name, self._field_conv(fd), oneof_name, null)
-            fields[fd.name] = fields[fd.json_name] = plan
-            kinds[fd.name] = kinds[fd.json_name] = (fd.name, fd.is_repeated)
-        self.field_kinds[desc] = kinds
 
-        def decode(obj: Any, depth: int) -> Message:
+        def into(obj: Any, target: Message, depth: int) -> None:
             if type(obj) is not dict:
                 raise Fail("expected object")
             if depth > MAX_DEPTH:
                 raise Fail("nesting too deep")
-            kw: dict[str, Any] = {}
-            oneofs: dict[str, str] | None = None
-            skipped = False
+            seen: set[str] = set()
+            oneofs: set[str] | None = None
             for key, value in obj.items():
                 plan = fields.get(key)
                 if plan is None:
@@ -340,52 +324,96 @@ class Decoder:
                     e = Fail('unknown field "{path}"', structural=True)
                     e.path.append(f".{key}")
                     raise e
-                name, conv, oneof_name, null = plan
-                if name in kw:
+                name, kind, conv, oneof_name, null = plan
+                if name in seen:
                     e = Fail('field "{path}" is given twice (proto and JSON name)', structural=True)
                     e.path.append(f".{key}")
                     raise e
+                seen.add(name)
                 if value is None:
-                    if null is None:
-                        kw[name] = _SKIP
-                        skipped = True
-                        continue
-                    v = null
-                else:
-                    if oneof_name is not None:
-                        if oneofs is None:
-                            oneofs = {}
-                        elif oneof_name in oneofs:
-                            e = Fail(f'only one field of oneof "{oneof_name}" may be set', structural=True)
-                            e.path.append(f".{key}")
-                            raise e
-                        oneofs[oneof_name] = key
-                    try:
-                        v = conv(value, depth + 1)
-                    except Fail as e:
+                    if null is not None:
+                        null(target)
+                    continue
+                if oneof_name is not None:
+                    if oneofs is None:
+                        oneofs = set()
+                    elif oneof_name in oneofs:
+                        e = Fail(f'only one field of oneof "{oneof_name}" may be set', structural=True)
                         e.path.append(f".{key}")
-                        raise
-                    if v is _SKIP:
-                        skipped = True
-                kw[name] = v
-            if skipped:
-                kw = {k: v for k, v in kw.items() if v is not _SKIP}
-            try:
-                return cls(**kw)
-            except (ValueError, TypeError) as err:  # converters validate first; this is a backstop
-                raise Fail(f"invalid {desc.name}: {err}") from None
+                        raise e
+                    oneofs.add(oneof_name)
+                try:
+                    if kind == _SCALAR:
+                        v = conv(value, depth)
+                        if v is not _SKIP:
+                            setattr(target, name, v)
+                    elif kind == _MESSAGE:
+                        sub = getattr(target, name)
+                        sub.SetInParent()
+                        conv(value, sub, depth + 1)
+                    elif kind == _REPEATED:
+                        getattr(target, name).extend(conv(value, depth))
+                    elif kind == _REPEATED_MESSAGE:
+                        conv(value, getattr(target, name), depth + 1)
+                    else:  # _MAP, _MAP_MESSAGE
+                        conv(value, getattr(target, name), depth + 1)
+                except Fail as e:
+                    e.path.append(f".{key}")
+                    raise
+                except (ValueError, TypeError) as err:  # converters validate first; this is a backstop
+                    e = Fail(f"rejected: {err}")
+                    e.path.append(f".{key}")
+                    raise e from None
 
-        self._plans[desc] = decode
-        return decode
+        self._plans[desc] = into  # before the fields: recursive message types find it
+        for fd in desc.fields:
+            oneof = fd.containing_oneof
+            oneof_name = oneof.name if oneof is not None and oneof.name != "_" + fd.name else None
+            plan = (fd.name, *self._field_plan(fd), oneof_name, self._null(fd))
+            fields[fd.name] = fields[fd.json_name] = plan
+            kinds[fd.name] = kinds[fd.json_name] = (fd.name, fd.is_repeated)
+        self.field_kinds[desc] = kinds
+        return into
 
-    def _field_conv(self, fd: FieldDescriptor) -> Conv:
+    @staticmethod
+    def _null(fd: FieldDescriptor) -> Callable[[Message], None] | None:
+        """What JSON null does to a field (None: leaves it unset)."""
+        name = fd.name
+        if fd.is_repeated:
+            return None
+        if fd.message_type is not None and fd.message_type.full_name == "google.protobuf.Value":
+            return lambda target: setattr(getattr(target, name), "null_value", 0)
+        if fd.enum_type is not None and fd.enum_type.full_name == "google.protobuf.NullValue":
+            return lambda target: setattr(target, name, 0)
+        return None
+
+    def _field_plan(self, fd: FieldDescriptor) -> tuple[int, Any]:
         mt = fd.message_type
         if mt is not None and mt.GetOptions().map_entry:
-            return self._map_conv(mt)
-        conv = self._single_conv(fd)
+            return self._map_plan(mt)
+        if mt is not None:
+            into = self.message_into(mt)
+            if not fd.is_repeated:
+                return _MESSAGE, into
+            allow_null = mt.full_name == "google.protobuf.Value"
+
+            def repeated_messages(v: Any, target: Any, depth: int) -> None:
+                if type(v) is not list:
+                    raise Fail("expected array")
+                add = target.add
+                for i, item in enumerate(v):
+                    try:
+                        if item is None and not allow_null:
+                            raise Fail("null is not allowed in an array")
+                        into(item, add(), depth)
+                    except Fail as e:
+                        e.path.append(f"[{i}]")
+                        raise
+
+            return _REPEATED_MESSAGE, repeated_messages
+        conv = self._scalar_conv(fd)
         if not fd.is_repeated:
-            return conv
-        allow_null = mt is not None and mt.full_name == "google.protobuf.Value"
+            return _SCALAR, conv
 
         def repeated(v: Any, depth: int) -> list[Any]:
             if type(v) is not list:
@@ -393,7 +421,7 @@ class Decoder:
             out = []
             for i, item in enumerate(v):
                 try:
-                    if item is None and not allow_null:
+                    if item is None:
                         raise Fail("null is not allowed in an array")
                     x = conv(item, depth)
                 except Fail as e:
@@ -403,61 +431,69 @@ class Decoder:
                     out.append(x)
             return out
 
-        return repeated
+        return _REPEATED, repeated
 
-    def _map_conv(self, entry: Descriptor) -> Conv:
+    def _map_plan(self, entry: Descriptor) -> tuple[int, Any]:
         key_fd, val_fd = entry.fields_by_name["key"], entry.fields_by_name["value"]
-        vconv = self._single_conv(val_fd)
         vt = val_fd.message_type
         allow_null = vt is not None and vt.full_name == "google.protobuf.Value"
-        kt = key_fd.type
-        if kt == _T.TYPE_STRING:
-            kconv = None
-        elif kt == _T.TYPE_BOOL:
+        kconv = self._map_key_conv(key_fd)
+        vconv = self._scalar_conv(val_fd) if vt is None else None
+        vinto = self.message_into(vt) if vt is not None else None
 
-            def kconv(k: str) -> bool:
-                if k == "true":
-                    return True
-                if k == "false":
-                    return False
-                raise Fail("map key must be \"true\" or \"false\"")
-        else:
-            lo, hi = _RANGES[kt]
-
-            def kconv(k: str) -> int:
-                if not _INT_RE.fullmatch(k):
-                    raise Fail("map key must be an integer")
-                n = int(k)
-                if not lo <= n <= hi:
-                    raise Fail("map key out of range")
-                return n
-
-        def conv(v: Any, depth: int) -> dict[Any, Any]:
+        def fill(v: Any, target: Any, depth: int) -> None:
             if type(v) is not dict:
                 raise Fail("expected object")
-            out = {}
             for k, item in v.items():
                 try:
                     if item is None and not allow_null:
                         raise Fail("null is not allowed as a map value")
-                    x = vconv(item, depth)
-                    if x is not _SKIP:
-                        out[k if kconv is None else kconv(k)] = x
+                    key = k if kconv is None else kconv(k)
+                    if vinto is not None:
+                        vinto(item, target[key], depth)
+                    else:
+                        x = vconv(item, depth)
+                        if x is not _SKIP:
+                            target[key] = x
                 except Fail as e:
                     e.path.append(f"[{k!r}]")
                     raise
-            return out
 
-        return conv
+        return (_MAP if vt is None else _MAP_MESSAGE), fill
 
-    def _single_conv(self, fd: FieldDescriptor) -> Conv:
-        if fd.message_type is not None:
-            return self._lazy(fd.message_type)
+    @staticmethod
+    def _map_key_conv(key_fd: FieldDescriptor) -> Callable[[str], Any] | None:
+        kt = key_fd.type
+        if kt == _T.TYPE_STRING:
+            return None
+        if kt == _T.TYPE_BOOL:
+
+            def bool_key(k: str) -> bool:
+                if k == "true":
+                    return True
+                if k == "false":
+                    return False
+                raise Fail('map key must be "true" or "false"')
+
+            return bool_key
+        lo, hi = _RANGES[kt]
+
+        def int_key(k: str) -> int:
+            if not _INT_RE.fullmatch(k):
+                raise Fail("map key must be an integer")
+            n = int(k)
+            if not lo <= n <= hi:
+                raise Fail("map key out of range")
+            return n
+
+        return int_key
+
+    def _scalar_conv(self, fd: FieldDescriptor) -> Conv:
         t = fd.type
-        if t in _RANGES and t != _T.TYPE_ENUM:
-            return _int_conv(*_RANGES[t])
         if t == _T.TYPE_ENUM:
             return _enum_conv(fd, self.ignore_unknown)
+        if t in _RANGES:
+            return _int_conv(*_RANGES[t])
         return {
             _T.TYPE_STRING: _string,
             _T.TYPE_BOOL: _bool,
@@ -466,33 +502,34 @@ class Decoder:
             _T.TYPE_BYTES: _bytes,
         }[t]
 
-    def _wkt(self, desc: Descriptor) -> Conv | None:
+    def _wkt(self, desc: Descriptor) -> Into | None:
         name = desc.full_name
         if desc.file.name == _WRAPPERS_FILE:
-            cls = message_factory.GetMessageClass(desc)
-            inner = self._single_conv(desc.fields_by_name["value"])
-            return lambda v, depth: cls(value=inner(v, depth))
+            inner = self._scalar_conv(desc.fields_by_name["value"])
+
+            def wrapper_into(v: Any, target: Message, depth: int) -> None:
+                target.value = inner(v, depth)
+
+            return wrapper_into
         if name == "google.protobuf.Timestamp":
-            return _timestamp
+            return _timestamp_into
         if name in ("google.protobuf.Duration", "google.protobuf.FieldMask"):
-            return _from_json_string(message_factory.GetMessageClass(desc))
+            return _json_string_into
         if name == "google.protobuf.Value":
-            return _value
+            return _value_into
         if name == "google.protobuf.Struct":
-            return _struct
+            return _struct_into
         if name == "google.protobuf.ListValue":
-            return _list_value
+            return _list_value_into
         if name == "google.protobuf.Any":
-            return self._any
+            return self._any_into
         return None
 
-    def _any(self, v: Any, depth: int) -> Message:
-        from google.protobuf.any_pb2 import Any as AnyMsg
-
+    def _any_into(self, v: Any, target: Message, depth: int) -> None:
         if type(v) is not dict:
             raise Fail("expected object")
         if not v:
-            return AnyMsg()
+            return
         type_url = v.get("@type")
         if type_url is None:
             raise Fail('"@type" is missing')
@@ -501,11 +538,13 @@ class Decoder:
         except ValueError as e:
             raise Fail(str(e)) from None
         desc = cls.DESCRIPTOR
-        conv = self.message_conv(desc)
+        inner = cls()
+        into = self.message_into(desc)
         if desc.file.name == _WRAPPERS_FILE or desc.full_name in WKT_NAMES:
             if "value" not in v:
                 raise Fail('"value" is missing')
-            inner = conv(v["value"], depth + 1)
+            into(v["value"], inner, depth + 1)
         else:
-            inner = conv({k: x for k, x in v.items() if k != "@type"}, depth + 1)
-        return AnyMsg(type_url=type_url, value=inner.SerializeToString())
+            into({k: x for k, x in v.items() if k != "@type"}, inner, depth + 1)
+        target.type_url = type_url
+        target.value = inner.SerializeToString()

@@ -23,7 +23,6 @@ from ztn.gateway.json_style import JsonStyle
 Conv = Callable[[Any], Any]
 _T = FieldDescriptor
 _INT64 = frozenset({_T.TYPE_INT64, _T.TYPE_UINT64, _T.TYPE_SINT64, _T.TYPE_FIXED64, _T.TYPE_SFIXED64})
-_EPOCH = datetime.datetime(1970, 1, 1)
 _TS_MIN, _TS_MAX = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z
 _WRAPPERS_FILE = "google/protobuf/wrappers.proto"
 
@@ -44,11 +43,40 @@ def _float32(v: float) -> Any:
     return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
 
 
+_TWO_DIGITS = [f"{i:02d}" for i in range(100)]
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+_DAYS: dict[int, str] = {}  # "YYYY-MM-DDT" per day since the epoch; timestamps cluster on few days
+
+
+_TS_TEXT: dict[int, str] = {}
+"""Memo of printed timestamps: objects' creation/change dates are printed again and again (lists, polls)."""
+
+
 def _timestamp(m: Message) -> str:
     seconds, nanos = m.seconds, m.nanos
+    if not 0 <= nanos < 1_000_000_000:  # keeps memo keys unique; _format_timestamp raises
+        return _format_timestamp(seconds, nanos)
+    key = seconds * 1_000_000_000 + nanos
+    text = _TS_TEXT.get(key)
+    if text is None:
+        if len(_TS_TEXT) >= 65536:
+            _TS_TEXT.clear()
+        text = _TS_TEXT[key] = _format_timestamp(seconds, nanos)
+    return text
+
+
+def _format_timestamp(seconds: int, nanos: int) -> str:
     if not (_TS_MIN <= seconds <= _TS_MAX) or not (0 <= nanos < 1_000_000_000):
         raise JsonCodecError(f"timestamp out of range: seconds={seconds} nanos={nanos}")
-    text = (_EPOCH + datetime.timedelta(seconds=seconds)).isoformat()
+    days, rem = divmod(seconds, 86400)
+    day = _DAYS.get(days)
+    if day is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        day = _DAYS[days] = datetime.date.fromordinal(days + _EPOCH_ORDINAL).isoformat() + "T"
+    hour, rem = divmod(rem, 3600)
+    minute, sec = divmod(rem, 60)
+    text = day + _TWO_DIGITS[hour] + ":" + _TWO_DIGITS[minute] + ":" + _TWO_DIGITS[sec]
     if nanos == 0:
         return text + "Z"
     if nanos % 1_000_000 == 0:
@@ -111,37 +139,29 @@ class Encoder:
             self._plans[desc] = special
             return special
         fields: dict[FieldDescriptor, tuple[str, Conv | None]] = {}
-        style = self.style
+        defaults: list[tuple[str, Callable[[], Any]]] = []
 
         def encode(msg: Message) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for fd, v in msg.ListFields():
                 key, conv = fields[fd]
                 out[key] = v if conv is None else conv(v)
+            if defaults:
+                for key, default in defaults:
+                    if key not in out:
+                        out[key] = default()
             return out
 
-        # Registered before filling so that recursive message types find their own plan.
+        # Registered before the fields are compiled so that recursive message types find it.
         self._plans[desc] = encode
-        defaults: list[tuple[str, Callable[[], Any]]] = []
         for fd in desc.fields:
-            key = fd.name if style.proto_names else fd.json_name
+            key = fd.name if self.style.proto_names else fd.json_name
             fields[fd] = (key, self._field_conv(fd))
-            if style.emit_unpopulated:
+            if self.style.emit_unpopulated:
                 default = self._unpopulated(fd)
                 if default is not None:
                     defaults.append((key, default))
-        if not defaults:
-            return encode
-
-        def encode_all(msg: Message) -> dict[str, Any]:
-            out = encode(msg)
-            for key, default in defaults:
-                if key not in out:
-                    out[key] = default()
-            return out
-
-        self._plans[desc] = encode_all
-        return encode_all
+        return encode
 
     def _unpopulated(self, fd: FieldDescriptor) -> Callable[[], Any] | None:
         """What an absent field prints as with emit_unpopulated (None: stays omitted)."""
@@ -177,19 +197,13 @@ class Encoder:
         if fd.is_repeated:
             if conv is None:
                 return list
-            return lambda r: [conv(x) for x in r]
+            return lambda r: list(map(conv, r))
         return conv
 
     def _single_conv(self, fd: FieldDescriptor) -> Conv | None:
         if fd.message_type is None:
             return self._scalar_conv(fd)
-        desc = fd.message_type
-        plans = self._plans
-
-        def conv(m: Message) -> Any:  # resolved on first use: message types may be recursive
-            return (plans.get(desc) or self._compile(desc))(m)
-
-        return conv
+        return self.message_conv(fd.message_type)
 
     def _scalar_conv(self, fd: FieldDescriptor) -> Conv | None:
         t = fd.type
