@@ -7,14 +7,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import grpc
-import ztn
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 from google.api import httpbody_pb2
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from yarl import URL
+
+import ztn
 
 try:
     from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
