@@ -16,6 +16,8 @@ $(BIN)/ztn: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	# Generated code is imported from gen/ in place (packages zitadel, validate, ztn.*).
+	$(BIN)/python -c 'import site,os;open(os.path.join(site.getsitepackages()[0],"ztn-gen.pth"),"w").write(os.path.abspath("gen")+"\n")'
 	touch $@
 
 install: $(BIN)/ztn

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ def backend() -> str:
 
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
+    with fresh_database_url(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """A new empty database of the backend under test; PostgreSQL ones are dropped afterwards."""
     if backend() != "postgres":
         yield f"sqlite:///{tmp_path / 'ztn.db'}"
         return

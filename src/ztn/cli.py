@@ -1,0 +1,178 @@
+"""``ztn serve`` and admin commands.
+
+``serve`` prepares the data dir and database once (keys, migrations, first-start bootstrap), then
+runs the server in this process, or in N worker processes that share both ports through an
+explicit SO_REUSEPORT. SIGTERM/SIGINT stop accepting new calls and drain in-flight ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from pathlib import Path
+
+from ztn.config import Settings, env_default
+
+log = logging.getLogger("ztn")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        data_dir=Path(args.data_dir),
+        http=args.http,
+        grpc=args.grpc,
+        external_url=args.external_url,
+        database_url=args.database_url,
+        workers=args.workers,
+        cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
+        log_level=args.log_level,
+    )
+
+
+async def prepare(settings: Settings) -> str | None:
+    """Keys, migrations and the first instance; returns the admin PAT when this start created it."""
+    from ztn.auth.keys import ensure_system_key
+    from ztn.domain.bootstrap import bootstrap_first_instance
+    from ztn.domain.instances import InstanceConfig, Instances
+    from ztn.store.db import open_database
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_system_key(settings.data_dir)
+    db = await open_database(settings.database_url)
+    try:
+        await db.migrate()
+        instances = Instances(db, InstanceConfig(base_domain=settings.external_host))
+        result = await bootstrap_first_instance(instances, settings.external_host)
+    finally:
+        await db.close()
+    if result is None:
+        return None
+    pat_path = settings.data_dir / "admin.pat"
+    fd = os.open(pat_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(result.pat + "\n")
+    log.info(
+        "first start: instance %s on %s; admin PAT written to %s", result.instance_id, result.domain, pat_path
+    )
+    return result.pat
+
+
+async def _serve(settings: Settings, reuse_port: bool) -> None:
+    from ztn.server import Server
+
+    server = Server(settings, reuse_port=reuse_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    await stop.wait()
+    log.info("shutting down: draining in-flight calls")
+    await server.stop()
+
+
+def _run(coro) -> None:
+    try:
+        import uvloop
+
+        uvloop.run(coro)
+    except ImportError:
+        asyncio.run(coro)
+
+
+def _worker(settings: Settings) -> None:
+    _configure_logging(settings.log_level)
+    _run(_serve(settings, reuse_port=True))
+
+
+def serve(settings: Settings) -> int:
+    asyncio.run(prepare(settings))
+    if settings.workers <= 1:
+        _run(_serve(settings, reuse_port=False))
+        return 0
+    ctx = multiprocessing.get_context("spawn")
+    workers = [
+        ctx.Process(target=_worker, args=(settings,), name=f"ztn-worker-{i}") for i in range(settings.workers)
+    ]
+    for w in workers:
+        w.start()
+
+    def forward(signum, frame):
+        for w in workers:
+            if w.is_alive() and w.pid:
+                os.kill(w.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    code = 0
+    for w in workers:
+        w.join()
+        code = code or (w.exitcode or 0)
+    return code
+
+
+def system_token(args: argparse.Namespace) -> int:
+    from ztn.auth.keys import system_token_for_data_dir
+
+    settings = _settings(args)
+    print(system_token_for_data_dir(settings.data_dir, settings.external_url))
+    return 0
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", default=env_default("DATA_DIR", "./data"))
+    p.add_argument("--http", default=env_default("HTTP", "127.0.0.1:8080"), help="HTTP listen HOST:PORT")
+    p.add_argument(
+        "--grpc", default=env_default("GRPC", "127.0.0.1:8081"), help="native gRPC listen HOST:PORT"
+    )
+    p.add_argument(
+        "--external-url",
+        default=env_default("EXTERNAL_URL", ""),
+        help="public URL of the server (default http://localhost:<http port>)",
+    )
+    p.add_argument(
+        "--database-url",
+        default=env_default("DATABASE_URL", ""),
+        help="default: SQLite file in the data dir; postgresql://... for PostgreSQL",
+    )
+    p.add_argument("--workers", type=int, default=int(env_default("WORKERS", "1")))
+    p.add_argument(
+        "--cors-origins",
+        default=env_default("CORS_ORIGINS", "*"),
+        help="comma-separated allowed browser origins, * for any",
+    )
+    p.add_argument("--log-level", default=env_default("LOG_LEVEL", "INFO"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ztn")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve", help="run the server")
+    _common(p_serve)
+    p_token = sub.add_parser(
+        "system-token", help="print a fresh System API JWT for the data dir's system user"
+    )
+    _common(p_token)
+    args = parser.parse_args(argv)
+    _configure_logging(args.log_level)
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.command == "serve":
+        return serve(settings)
+    return system_token(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""One server process: the native gRPC port and the HTTP port, sharing one registry and one database.
+
+Start-up order: database (migrated by the CLI before workers start), registry (services and the
+middleware chain, decided once), gRPC server (+ health, reflection), HTTP gateway, health monitor.
+Stop: health goes NOT_SERVING, both servers stop accepting and drain in-flight calls, then the
+database closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import grpc
+import orjson
+from aiohttp import web
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from zitadel import system_pb2_grpc
+
+from ztn.auth.middleware import SystemAuthMiddleware
+from ztn.auth.system_users import load_system_users
+from ztn.config import Settings
+from ztn.domain.instances import InstanceConfig, Instances
+from ztn.gateway.app import HttpGateway
+from ztn.gateway.json_style import CANONICAL
+from ztn.gateway.metadata import HeaderRules
+from ztn.gateway.recovery import RecoveryMiddleware
+from ztn.gateway.reflection import enable_reflection
+from ztn.gateway.registry import Registry, ServiceOptions
+from ztn.gateway.validation import ValidationMiddleware
+from ztn.services.errors import DomainErrorMiddleware
+from ztn.services.system import SystemServicer
+from ztn.store.db import Database, open_database
+
+log = logging.getLogger("ztn.server")
+
+HEALTH_INTERVAL = 2.0
+# ZITADEL forwards every x-zitadel-* header from the REST gateway into gRPC metadata.
+ZITADEL_HEADERS = HeaderRules(forward_prefixes=("x-zitadel-",))
+
+
+def build_registry(settings: Settings, db: Database) -> Registry:
+    """Every service and the one middleware chain all doors share (outermost first)."""
+    registry = Registry(
+        [
+            RecoveryMiddleware(),
+            SystemAuthMiddleware(load_system_users(settings.data_dir), settings.external_url),
+            ValidationMiddleware(),
+            DomainErrorMiddleware(),
+        ]
+    )
+    instances = Instances(db, InstanceConfig(base_domain=settings.external_host))
+    registry.add(
+        system_pb2_grpc.add_SystemServiceServicer_to_server,
+        SystemServicer(instances),
+        ServiceOptions(rest_prefix="/system/v1", json_style=CANONICAL),
+    )
+    return registry
+
+
+class Server:
+    def __init__(self, settings: Settings, reuse_port: bool = False) -> None:
+        self.settings = settings
+        self.reuse_port = reuse_port
+        self.db: Database | None = None
+        self.grpc_server: grpc.aio.Server | None = None
+        self.runner: web.AppRunner | None = None
+        self.health = health.aio.HealthServicer()
+        self._monitor: asyncio.Task[None] | None = None
+        self._serving: bool | None = None
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.db = await open_database(settings.database_url)
+        registry = build_registry(settings, self.db)
+
+        # SO_REUSEPORT only when several workers share the ports on purpose: otherwise a second
+        # server on the same port must fail loudly instead of silently taking half the traffic.
+        self.grpc_server = grpc.aio.server(options=[("grpc.so_reuseport", 1 if self.reuse_port else 0)])
+        registry.attach(self.grpc_server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.grpc_server)
+        enable_reflection(self.grpc_server, [*registry.services, health.SERVICE_NAME])
+        host, port = settings.grpc_address
+        self.grpc_server.add_insecure_port(f"{host}:{port}")
+        await self.grpc_server.start()
+
+        gateway = HttpGateway(registry, ZITADEL_HEADERS, settings.cors_origins)
+        app = gateway.application(
+            plain_routes=[
+                ("GET", "/healthz", self.healthz),
+                ("GET", "/openapi.json", self._openapi_handler(gateway)),
+            ]
+        )
+        self.runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=settings.shutdown_grace, handle_signals=False
+        )
+        await self.runner.setup()
+        host, port = settings.http_address
+        site = web.TCPSite(self.runner, host, port, reuse_port=self.reuse_port or None, backlog=1024)
+        await site.start()
+
+        self._services = ["", *registry.services]
+        await self._set_serving(await self.db.ping())
+        self._monitor = asyncio.create_task(self._watch_database())
+        log.info(
+            "serving http=%s grpc=%s external_url=%s", settings.http, settings.grpc, settings.external_url
+        )
+
+    async def stop(self) -> None:
+        if self._monitor:
+            self._monitor.cancel()
+        await self.health.enter_graceful_shutdown()
+        grace = self.settings.shutdown_grace
+        stops = []
+        if self.grpc_server:
+            stops.append(self.grpc_server.stop(grace))
+        if self.runner:
+            stops.append(self.runner.cleanup())
+        await asyncio.gather(*stops, return_exceptions=True)
+        if self.db:
+            await self.db.close()
+
+    # -- health ------------------------------------------------------------------------------------
+    async def _set_serving(self, serving: bool) -> None:
+        if serving == self._serving:
+            return
+        self._serving = serving
+        status = (
+            health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
+        for name in self._services:
+            await self.health.set(name, status)
+        if not serving:
+            log.warning("database unreachable: health is NOT_SERVING")
+
+    async def _watch_database(self) -> None:
+        assert self.db is not None
+        while True:
+            await asyncio.sleep(HEALTH_INTERVAL)
+            try:
+                await self._set_serving(await self.db.ping())
+            except Exception:  # the monitor must outlive any single failure
+                log.exception("health monitor failed")
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        assert self.db is not None
+        serving = await self.db.ping()
+        await self._set_serving(serving)
+        if serving:
+            return web.Response(body=b"{}", content_type="application/json")
+        body = {"code": 14, "message": "database unreachable"}
+        return web.Response(status=503, body=orjson.dumps(body), content_type="application/json")
+
+    def _openapi_handler(self, gateway: HttpGateway):
+        document = orjson.dumps(gateway.rest.openapi()) if hasattr(gateway.rest, "openapi") else b"{}"
+
+        async def openapi(request: web.Request) -> web.Response:
+            return web.Response(body=document, content_type="application/json")
+
+        return openapi
