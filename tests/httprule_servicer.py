@@ -13,16 +13,7 @@ from google.api import httpbody_pb2
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from yarl import URL
-
-import ztn
-
-try:
-    from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
-except ImportError:  # TEMPORARY: the editable install does not map gen/ztn yet (src/ztn shadows it)
-    import os
-
-    ztn.__path__.append(os.path.join(os.path.dirname(__file__), "..", "gen", "ztn"))
-    from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
+from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
 
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.metadata import HeaderRules

@@ -57,7 +57,8 @@ class HttpGateway:
             elif content_type.startswith("application/grpc"):
                 return web.Response(
                     status=415,
-                    text="native gRPC is served on the gRPC port (HTTP/2); this port speaks grpc-web, Connect and REST",
+                    text="native gRPC is served on the gRPC port (HTTP/2); "
+                    "this port speaks grpc-web, Connect and REST",
                 )
             elif method.options.connect and is_connect_unary(request):
                 return await self.connect.handle(request, method)
