@@ -101,6 +101,7 @@ async def test_query_values_fill_fields(client, query, expected) -> None:
         ("sub=x", "unsupported message type"),
         ("labels[k]=a&labels[k]=b", "exactly one value"),
         ("counts[a]=x", "base-10"),
+        ("sub." + "child." * 40 + "name=x", "nested too deeply"),
     ],
 )
 async def test_bad_query_values_are_400(client, query, fragment) -> None:

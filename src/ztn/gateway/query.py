@@ -268,6 +268,9 @@ def _is_map(fd: FieldDescriptor) -> bool:
     return fd.message_type is not None and fd.message_type.GetOptions().map_entry
 
 
+MAX_PATH_DEPTH = 32
+"""Dotted names deeper than this are refused: deep nesting would only exhaust the encoder's recursion."""
+
 _MAP_KEY = re.compile(r"^(.*)\[(.*)\]$")
 
 
@@ -290,6 +293,8 @@ class QueryBinder:
         desc = self._desc
         chain: list[FieldDescriptor] = []
         parts = dotted.split(".")
+        if len(parts) > MAX_PATH_DEPTH:
+            raise QueryError(f"field path {dotted[:64]!r}... is nested too deeply")
         for i, part in enumerate(parts):
             if desc is None:
                 raise QueryError(f"invalid path: {'.'.join(parts[:i])!r} is not a message")

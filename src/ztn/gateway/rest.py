@@ -143,7 +143,7 @@ class _Plan:
                 body = orjson.dumps(value)
             else:
                 body = self.codec.encode(response)
-        except (JsonCodecError, TypeError, ValueError) as e:
+        except (JsonCodecError, TypeError, ValueError, RecursionError) as e:
             log.warning("cannot marshal the response of %s: %s", self.route.method.path, e)
             message = "failed to marshal response"
             return simple_error(grpc.StatusCode.INTERNAL, message, self.codec, headers=headers)
