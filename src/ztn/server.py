@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from importlib.metadata import version
 
 import grpc
 import orjson
@@ -24,6 +25,7 @@ from ztn.domain.instances import InstanceConfig, Instances
 from ztn.gateway.app import HttpGateway
 from ztn.gateway.json_style import CANONICAL
 from ztn.gateway.metadata import HeaderRules
+from ztn.gateway.openapi import build_openapi
 from ztn.gateway.recovery import RecoveryMiddleware
 from ztn.gateway.reflection import enable_reflection
 from ztn.gateway.registry import Registry, ServiceOptions
@@ -152,7 +154,7 @@ class Server:
         return web.Response(status=503, body=orjson.dumps(body), content_type="application/json")
 
     def _openapi_handler(self, gateway: HttpGateway):
-        document = orjson.dumps(gateway.rest.openapi()) if hasattr(gateway.rest, "openapi") else b"{}"
+        document = orjson.dumps(build_openapi(gateway.rest.table.routes, title="ztn", version=version("ztn")))
 
         async def openapi(request: web.Request) -> web.Response:
             return web.Response(body=document, content_type="application/json")
