@@ -25,11 +25,21 @@ install: $(BIN)/ztn
 run: install
 	$(BIN)/ztn serve --data-dir $(DATA_DIR)
 
-# The whole suite, once on SQLite and once on PostgreSQL (ZTN_TEST_DATABASE_URL).
-test: install check-gen
+CONNECT_ES := .cache/connect-es
+export ZTN_CONNECT_ES_DIR := $(abspath $(CONNECT_ES))
+
+# The whole suite, once on SQLite and once on PostgreSQL (ZTN_TEST_BACKEND=postgres).
+test: install check-gen $(CONNECT_ES)/node_modules
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 	ZTN_TEST_BACKEND=postgres $(BIN)/pytest -q
+
+# The official Connect client (connect-es) for the interop test; skipped when npm is missing.
+$(CONNECT_ES)/node_modules:
+	@if command -v npm >/dev/null; then mkdir -p $(CONNECT_ES) && cd $(CONNECT_ES) && \
+	  npm install --silent --no-audit --no-fund @connectrpc/connect@2 @connectrpc/connect-node@2 @bufbuild/protobuf@2 \
+	  || echo "npm install failed: the connect-es interop test will be skipped"; \
+	else echo "npm not found: the connect-es interop test will be skipped"; fi
 
 gen: install
 	rm -rf gen && mkdir -p gen

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
+from aiohttp.http_exceptions import ContentEncodingError, HttpProcessingError
 
 from ztn.gateway.connect import ConnectDoor, is_connect_unary
 from ztn.gateway.cors import Cors
@@ -25,6 +26,31 @@ from ztn.gateway.registry import Registry
 from ztn.gateway.rest import RestDoor
 
 log = logging.getLogger("ztn.gateway")
+
+
+class _QuietBadRequests(logging.Filter):
+    """aiohttp logs every malformed request (bad headers, bad chunking, bad gzip) with a traceback.
+
+    Those are the client's fault and already answered 400; keep the line, drop the traceback.
+    Real faults (anything that is not an HTTP parsing error) keep theirs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        while exc is not None:
+            if isinstance(exc, (HttpProcessingError, ContentEncodingError)):
+                record.exc_info = None
+                record.exc_text = None
+                break
+            exc = exc.__cause__ or exc.__context__
+        return True
+
+
+def quiet_bad_request_logs() -> None:
+    for name in ("aiohttp.server", "aiohttp.web"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _QuietBadRequests) for f in logger.filters):
+            logger.addFilter(_QuietBadRequests())
 
 PlainRoute = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
 
@@ -74,6 +100,7 @@ class HttpGateway:
                 cors.decorate(request, response)
             return response
 
+        quiet_bad_request_logs()
         app = web.Application(middlewares=[cors_middleware], client_max_size=4 * 1024 * 1024)
         for http_method, path, handler in plain_routes:
             app.router.add_route(http_method, path, handler)
