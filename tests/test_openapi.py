@@ -303,3 +303,12 @@ def test_served_by_the_real_server(server):
         served = json.loads(resp.read())
     assert served["openapi"] == "3.0.3"
     assert "get" in served["paths"]["/system/v1/instances/{instanceId}"]
+
+
+def test_validation_rules_become_schema_constraints(doc):
+    add = doc["components"]["schemas"]["zitadel.system.v1.AddInstanceRequest"]
+    assert add["properties"]["instanceName"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert add["properties"]["defaultLanguage"] == {"type": "string", "maxLength": 10}
+    assert add["required"] == ["ownerEmail"]  # (validate.rules).message.required
+    body = doc["components"]["schemas"]["zitadel.system.v1.SystemService.AddDomainBody"]
+    assert body["properties"]["domain"]["minLength"] == 1

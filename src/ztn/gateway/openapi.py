@@ -26,6 +26,7 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.rpc import status_pb2
+from validate import validate_pb2
 
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.pattern import Kind, Template
@@ -355,6 +356,7 @@ class _Builder:
     def _message_schema(self, desc: Descriptor, style: JsonStyle, skip: set[str] = frozenset()) -> Schema:
         props: dict[str, Schema] = {}
         oneofs: dict[str, list[str]] = {}
+        required: list[str] = []
         for fd in desc.fields:
             if fd.name in skip:
                 continue
@@ -366,7 +368,12 @@ class _Builder:
                 schema = {"allOf": [schema], "description": note} if "$ref" in schema else {**schema}
                 schema.setdefault("description", note)
             props[_key(fd, style)] = schema
+            rules = _rules(fd)
+            if rules is not None and rules.message.required:
+                required.append(_key(fd, style))
         out: Schema = {"type": "object", "properties": props}
+        if required:
+            out["required"] = required
         if oneofs:
             out["x-oneofs"] = oneofs
         return out
@@ -375,9 +382,13 @@ class _Builder:
         if _is_map(fd):
             value = self._single(fd.message_type.fields_by_name["value"], style)
             return {"type": "object", "additionalProperties": value}
+        rules = _rules(fd)
         single = self._single(fd, style)
         if fd.is_repeated:
-            return {"type": "array", "items": single}
+            items = rules.repeated.items if rules and rules.HasField("repeated") else None
+            array = {"type": "array", "items": _constrain(single, items)}
+            return _constrain(array, rules)
+        single = _constrain(single, rules)
         # With null_unset_messages the codec prints unset presence fields as null (not oneof members).
         if (
             style.emit_unpopulated
@@ -447,6 +458,12 @@ class _Builder:
     # -- schemas for text (path and query values) --
 
     def text_schema(self, fd: FieldDescriptor) -> Schema:
+        rules = _rules(fd)
+        if fd.is_repeated and rules is not None and rules.HasField("repeated"):
+            rules = rules.repeated.items
+        return _constrain(self._text_schema(fd), rules)
+
+    def _text_schema(self, fd: FieldDescriptor) -> Schema:
         mt = fd.message_type
         if mt is not None:
             if mt.full_name in _WRAPPED:
@@ -464,3 +481,38 @@ class _Builder:
         if kind in _UINT64:
             return {"type": "string", "format": "uint64"}
         return dict(_SCALARS[kind])
+
+
+# --- protoc-gen-validate rules as schema constraints (what ValidationMiddleware enforces) ----------
+
+
+def _rules(fd: FieldDescriptor) -> validate_pb2.FieldRules | None:
+    opts = fd.GetOptions()
+    return opts.Extensions[validate_pb2.rules] if opts.HasExtension(validate_pb2.rules) else None
+
+
+def _constrain(schema: Schema, rules: validate_pb2.FieldRules | None) -> Schema:
+    """Add the string length/format and repeated item-count rules; others stay in the server's errors."""
+    if rules is None or "$ref" in schema:
+        return schema
+    out = dict(schema)
+    kind = rules.WhichOneof("type")
+    if kind == "string" and out.get("type") == "string":
+        r = rules.string
+        if r.HasField("len"):
+            out["minLength"] = out["maxLength"] = r.len
+        if r.HasField("min_len"):
+            out["minLength"] = r.min_len
+        if r.HasField("max_len"):
+            out["maxLength"] = r.max_len
+        if r.email:
+            out["format"] = "email"
+    elif kind == "repeated" and out.get("type") == "array":
+        r = rules.repeated
+        if r.HasField("min_items"):
+            out["minItems"] = r.min_items
+        if r.HasField("max_items"):
+            out["maxItems"] = r.max_items
+        if r.unique:
+            out["uniqueItems"] = True
+    return out
