@@ -17,6 +17,7 @@ import grpc
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc import status_pb2
+
 from zitadel import message_pb2
 
 DOORS = ("grpc", "grpc-web", "grpc-web-text", "connect-json", "connect-proto")

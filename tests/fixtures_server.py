@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from fixtures_db import fresh_database_url
 
+from fixtures_db import fresh_database_url
 from ztn.auth.keys import system_token_for_data_dir
 
 

@@ -13,13 +13,13 @@ from google.api import httpbody_pb2
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from yarl import URL
-from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
 
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.metadata import HeaderRules
 from ztn.gateway.registry import Registry, ServiceOptions
 from ztn.gateway.rest import RestDoor
 from ztn.gateway.status import CODE_BY_NUMBER
+from ztn.testing.v1 import httprule_pb2, httprule_pb2_grpc
 
 HttpEcho = httprule_pb2.HttpEcho
 SERVICE = httprule_pb2.DESCRIPTOR.services_by_name["HttpRuleService"]

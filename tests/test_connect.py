@@ -14,9 +14,10 @@ import pytest
 import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from echo_servicer import ERROR_DOMAIN, door_app, echo_pb2, echo_registry
 from google.protobuf import descriptor_pb2
 from google.rpc import error_details_pb2
+
+from echo_servicer import ERROR_DOMAIN, door_app, echo_pb2, echo_registry
 
 ECHO = "/ztn.testing.v1.EchoService/Echo"
 ECHO_GET = "/ztn.testing.v1.EchoService/EchoGet"

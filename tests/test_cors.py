@@ -9,8 +9,8 @@ import pytest
 import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from echo_servicer import door_app, echo_pb2, echo_registry
 
+from echo_servicer import door_app, echo_pb2, echo_registry
 from ztn.gateway.cors import Cors
 
 ECHO = "/ztn.testing.v1.EchoService/Echo"

@@ -13,7 +13,6 @@ try:
 except ModuleNotFoundError:  # editable install made before gen/zitadel existed
     sys.path.append(str(Path(__file__).parent.parent / "gen"))
 from zitadel import auth_n_key_pb2, instance_pb2, object_pb2, system_pb2
-
 from ztn.domain.errors import DomainError, Kind
 from ztn.domain.instances import InstanceConfig, Instances
 from ztn.domain.pats import verify_pat

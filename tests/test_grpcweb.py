@@ -10,9 +10,9 @@ import pytest
 import pytest_asyncio
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from echo_servicer import ERROR_DOMAIN, door_app, echo_pb2, echo_registry
 from google.rpc import error_details_pb2, status_pb2
 
+from echo_servicer import ERROR_DOMAIN, door_app, echo_pb2, echo_registry
 from ztn.gateway.grpcweb import decode_text
 
 ECHO = "/ztn.testing.v1.EchoService/Echo"

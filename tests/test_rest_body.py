@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from httprule_servicer import raw_request, serve_rest
 
+from httprule_servicer import raw_request, serve_rest
 from ztn.gateway.json_style import JsonStyle
 
 

@@ -4,8 +4,8 @@ headers <-> metadata in both directions, timeouts."""
 from __future__ import annotations
 
 import pytest
-from httprule_servicer import raw_request, serve_rest
 
+from httprule_servicer import raw_request, serve_rest
 from ztn.gateway.json_style import JsonStyle
 
 

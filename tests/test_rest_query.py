@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from httprule_servicer import raw_request, serve_rest
 
+from httprule_servicer import raw_request, serve_rest
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.query import QueryError, parse_go_duration
 

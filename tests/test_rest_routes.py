@@ -9,8 +9,8 @@ import pytest
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import descriptor_pb2 as d
 from google.protobuf import descriptor_pool, message_factory
-from httprule_servicer import make_registry, raw_request, serve_rest
 
+from httprule_servicer import make_registry, raw_request, serve_rest
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.registry import MethodInfo, ServiceOptions
 from ztn.gateway.routes import RouteError, RouteTable

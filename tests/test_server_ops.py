@@ -9,10 +9,11 @@ import urllib.request
 
 import grpc
 import pytest
-from fixtures_db import PG_SERVER, fresh_database_url
-from fixtures_server import new_server
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from fixtures_db import PG_SERVER, fresh_database_url
+from fixtures_server import new_server
 from zitadel import system_pb2, system_pb2_grpc
 
 SYSTEM = "zitadel.system.v1.SystemService"

@@ -8,8 +8,9 @@ import uuid
 import aiohttp
 import grpc
 import pytest
-from door_clients import DOORS, DoorClient
 from google.protobuf import json_format
+
+from door_clients import DOORS, DoorClient
 from zitadel import instance_pb2, object_pb2, system_pb2
 
 SYSTEM = "zitadel.system.v1.SystemService"
@@ -319,3 +320,32 @@ async def test_token_for_another_audience_is_rejected(doors, server):
 async def test_garbage_token_is_unauthenticated_over_rest(session, server):
     status, _, body = await rest(session, server, "POST", "/system/v1/instances/_search", "not-a-jwt", {})
     assert status == 401
+
+
+async def test_browser_preflight_and_exposed_status_headers(session, server, token):
+    origin = "https://console.example.com"
+    async with session.options(
+        server.http + f"/{SYSTEM}/GetInstance",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-grpc-web,x-user-agent,authorization",
+        },
+    ) as resp:
+        assert resp.status in (200, 204)
+        assert resp.headers["Access-Control-Allow-Origin"] == origin
+        allowed = {h.strip().lower() for h in resp.headers["Access-Control-Allow-Headers"].split(",")}
+        assert {"content-type", "x-grpc-web", "x-user-agent", "authorization"} <= allowed
+    payload = system_pb2.GetInstanceRequest(instance_id="123").SerializeToString()
+    async with session.post(
+        server.http + f"/{SYSTEM}/GetInstance",
+        data=b"\x00" + len(payload).to_bytes(4, "big") + payload,
+        headers={
+            "Origin": origin,
+            "Content-Type": "application/grpc-web+proto",
+            "Authorization": f"Bearer {token}",
+        },
+    ) as resp:
+        assert resp.headers["Access-Control-Allow-Origin"] == origin
+        exposed = {h.strip().lower() for h in resp.headers["Access-Control-Expose-Headers"].split(",")}
+        assert {"grpc-status", "grpc-message", "grpc-status-details-bin"} <= exposed

@@ -7,8 +7,8 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import descriptor_pool
-from zitadel import system_pb2 as system
 
+from zitadel import system_pb2 as system
 from ztn.gateway.registry import MethodInfo, ServiceOptions
 from ztn.gateway.validation import ValidationMiddleware, go_camel_case, go_duration, validate
 

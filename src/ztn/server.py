@@ -16,8 +16,8 @@ import grpc
 import orjson
 from aiohttp import web
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from zitadel import system_pb2_grpc
 
+from zitadel import system_pb2_grpc
 from ztn.auth.middleware import SystemAuthMiddleware
 from ztn.auth.system_users import load_system_users
 from ztn.config import Settings

@@ -21,8 +21,8 @@ import grpc
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, OneofDescriptor
 from google.protobuf.message import Message
-from validate import validate_pb2
 
+from validate import validate_pb2
 from ztn.gateway.registry import Handler, MethodInfo
 
 ValueRule = Callable[[Any], str | None]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import status_pb2
-from zitadel import message_pb2
 
+from zitadel import message_pb2
 from ztn.domain.errors import DomainError
 from ztn.gateway.registry import Handler, MethodInfo
 

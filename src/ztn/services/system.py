@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from zitadel import system_pb2, system_pb2_grpc
-
 from ztn.domain.instances import Instances
 from ztn.services import system_converter as conv
 

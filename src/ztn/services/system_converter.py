@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from google.protobuf import timestamp_pb2
-from zitadel import instance_pb2, object_pb2, system_pb2
 
+from zitadel import instance_pb2, object_pb2, system_pb2
 from ztn.domain import models as d
 
 _STATE = {d.InstanceState.RUNNING: instance_pb2.STATE_RUNNING}
