@@ -7,15 +7,15 @@ import urllib.request
 from typing import Any
 
 import pytest
+
 from httprule_servicer import HttpRuleServicer
 from zitadel import system_pb2_grpc
-from ztn.testing.v1 import httprule_pb2_grpc
-
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.openapi import build_openapi
 from ztn.gateway.registry import Registry, ServiceOptions
 from ztn.gateway.routes import RouteTable
 from ztn.services.system import SystemServicer
+from ztn.testing.v1 import httprule_pb2_grpc
 
 try:
     from openapi_spec_validator import validate as validate_spec
@@ -127,7 +127,12 @@ def test_system_paths_methods_and_operation_ids(doc):
 def test_get_instance_has_a_required_path_param_and_the_response_schema(doc):
     op = doc["paths"]["/system/v1/instances/{instanceId}"]["get"]
     assert params(op, "path") == {
-        "instanceId": {"name": "instanceId", "in": "path", "required": True, "schema": {"type": "string"}}
+        "instanceId": {
+            "name": "instanceId",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},  # validate.rules
+        }
     }
     assert "requestBody" not in op
     ok = op["responses"]["200"]["content"]["application/json"]["schema"]
