@@ -26,8 +26,8 @@ from typing import Any
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.rpc import status_pb2
-from validate import validate_pb2
 
+from validate import validate_pb2
 from ztn.gateway.json_style import JsonStyle
 from ztn.gateway.pattern import Kind, Template
 from ztn.gateway.routes import Route
