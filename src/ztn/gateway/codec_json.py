@@ -1,13 +1,15 @@
 """The gateway's protobuf <-> JSON codec: json_format's output, several times faster.
 
-Per message class and JsonStyle a plan is compiled once (lazily) into closures, one per field, so
-encoding is a ListFields() walk and decoding one dict lookup per key, filling the message in place.
+Per message class and JsonStyle a plan is compiled once (lazily): encoding runs Python source generated
+for the class that reads each field directly (codec_json_encode.py); decoding is one dict lookup per
+key into per-field closures, filling the message in place.
 Every failure is a JsonCodecError whose message is safe to show a client.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import orjson
@@ -28,15 +30,22 @@ class JsonCodec:
         self.style = style
         self._encoder = Encoder(style)
         self._decoder = Decoder(style)
+        self._encoders: dict[type[Message], Callable[[Message], Any]] = {}
+
+    def _encoder_for(self, cls: type[Message]) -> Callable[[Message], Any]:
+        conv = self._encoders[cls] = self._encoder.message_conv(cls.DESCRIPTOR)
+        return conv
 
     # --- output ----------------------------------------------------------------------------------
     def to_obj(self, msg: Message) -> Any:
         """A JSON-able object (a dict for ordinary messages; WKTs give their JSON form)."""
-        return self._encoder.message_conv(msg.DESCRIPTOR)(msg)
+        conv = self._encoders.get(type(msg)) or self._encoder_for(type(msg))
+        return conv(msg)
 
     def encode(self, msg: Message) -> bytes:
         """Compact UTF-8 JSON."""
-        return orjson.dumps(self._encoder.message_conv(msg.DESCRIPTOR)(msg))
+        conv = self._encoders.get(type(msg)) or self._encoder_for(type(msg))
+        return orjson.dumps(conv(msg))
 
     # --- input -----------------------------------------------------------------------------------
     def from_obj(self, obj: Any, cls: type[M]) -> M:
