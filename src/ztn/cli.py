@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -102,17 +103,31 @@ def serve(settings: Settings) -> int:
     for w in workers:
         w.start()
 
-    def forward(signum, frame):
+    stopping = False
+
+    def stop_all(signum=None, frame=None):
+        nonlocal stopping
+        stopping = True
         for w in workers:
             if w.is_alive() and w.pid:
                 os.kill(w.pid, signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
     code = 0
-    for w in workers:
-        w.join()
-        code = code or (w.exitcode or 0)
+    running = list(workers)
+    while running:
+        for sentinel in multiprocessing.connection.wait([w.sentinel for w in running]):
+            worker = next(w for w in running if w.sentinel == sentinel)
+            worker.join()
+            running.remove(worker)
+            # A worker still starting when SIGTERM arrives dies of the signal itself: that is a clean stop.
+            clean = worker.exitcode == 0 or (stopping and worker.exitcode == -signal.SIGTERM)
+            if not clean:
+                code = code or 1
+                if not stopping:
+                    log.error("%s exited with %s: stopping the other workers", worker.name, worker.exitcode)
+                    stop_all()
     return code
 
 
