@@ -38,7 +38,9 @@ log = logging.getLogger("ztn.server")
 
 HEALTH_INTERVAL = 2.0
 # ZITADEL forwards every x-zitadel-* header from the REST gateway into gRPC metadata.
-ZITADEL_HEADERS = HeaderRules(forward_prefixes=("x-zitadel-",))
+ZITADEL_HEADERS = HeaderRules(
+    forward_names=frozenset({"forwarded", "x-forwarded-proto"}), forward_prefixes=("x-zitadel-",)
+)
 
 
 def build_registry(settings: Settings, db: Database) -> Registry:

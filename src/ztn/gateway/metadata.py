@@ -63,6 +63,11 @@ _TRANSPORT = frozenset(
 
 _VALID_KEY = re.compile(r"^[0-9a-z._-]+$")
 
+HOST_KEY = "host"
+"""Every HTTP door passes the request's Host as metadata ``host`` (what :authority is to gRPC), so that
+tenancy can resolve the instance the same way whichever door a call used. Clients cannot forge it:
+a client-sent ``host`` metadata entry is dropped."""
+
 
 class MetadataError(ValueError):
     """A header that cannot become metadata (bad base64 in a ``-bin`` header, bad timeout)."""
@@ -95,7 +100,7 @@ def rest_metadata(headers: CIMultiDictProxy[str], peer: str, rules: HeaderRules)
         key = name.lower()
         if key.startswith("grpc-metadata-"):
             key = key[len("grpc-metadata-") :]
-            if not _VALID_KEY.match(key):
+            if not _VALID_KEY.match(key) or key == HOST_KEY:
                 continue
             if key.endswith("-bin"):
                 md.append((key, _decode_bin(value)))
@@ -110,9 +115,12 @@ def rest_metadata(headers: CIMultiDictProxy[str], peer: str, rules: HeaderRules)
             md.append(("grpcgateway-" + key, value))
         elif key in rules.forward_names or key.startswith(rules.forward_prefixes):
             md.append((key, value))
-    host = headers.get("x-forwarded-host") or headers.get("host")
+    host = headers.get("host")
     if host:
-        md.append(("x-forwarded-host", host))
+        md.append((HOST_KEY, host))
+    forwarded_host = headers.get("x-forwarded-host") or host
+    if forwarded_host:
+        md.append(("x-forwarded-host", forwarded_host))
     xff = headers.get("x-forwarded-for")
     if peer:
         md.append(("x-forwarded-for", f"{xff}, {peer}" if xff else peer))
@@ -131,6 +139,9 @@ def plain_metadata(headers: CIMultiDictProxy[str], extra_transport: Iterable[str
             md.append((key, _decode_bin(value)))
         elif _ascii(value):
             md.append((key, value))
+    host = headers.get("host")
+    if host:
+        md.append((HOST_KEY, host))
     return tuple(md)
 
 

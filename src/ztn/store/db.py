@@ -76,7 +76,10 @@ class Database:
             raise
 
     async def migrate(self) -> None:
-        """``alembic upgrade head`` in one transaction; serialised across processes."""
+        """``alembic upgrade heads`` in one transaction; serialised across processes.
+
+        ``heads``: features may add independent migration branches off a common base.
+        """
         async with self.write() as conn:
             if self.is_postgres:
                 # Transaction-scoped: released by the commit, also if this process dies.
@@ -108,7 +111,7 @@ def _upgrade_head(connection: sa.Connection) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
