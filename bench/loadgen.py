@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doors import Call
-from servers import cpu_seconds, pinned
+from servers import busy_seconds, cpu_seconds, pinned
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Measurement:
     bytes_per_response: float
     server_cpu: float  # cores used by the server while measured (1.0 = one core saturated)
     loadgen_cpu: float  # same, for the load generator
+    other_cpu: float  # same, for everything else on the machine: other work disturbing the row
 
     @property
     def rps(self) -> float:
@@ -64,21 +65,29 @@ end"""
     return "\n".join(lines) + "\n"
 
 
-def _timed(cmd: list[str], server_pid: int) -> tuple[subprocess.CompletedProcess, float, float, float]:
-    """Run ``cmd`` to completion; return it with its wall time and the server's and its own CPU."""
-    before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_before = cpu_seconds(server_pid)
+@dataclass
+class _Timed:
+    done: subprocess.CompletedProcess
+    server_cpu: float
+    loadgen_cpu: float
+    other_cpu: float
+
+
+def _timed(cmd: list[str], server_pid: int) -> _Timed:
+    """Run ``cmd`` to completion; return it with the cores used by the server, by it, and by the rest."""
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before, busy_before = cpu_seconds(server_pid), busy_seconds()
     start = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.monotonic() - start
-    server_cpu = cpu_seconds(server_pid) - server_before
+    server = cpu_seconds(server_pid) - server_before
+    busy = busy_seconds() - busy_before
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    own = (after.ru_utime - before_children.ru_utime) + (after.ru_stime - before_children.ru_stime)
+    own = (after.ru_utime - children_before.ru_utime) + (after.ru_stime - children_before.ru_stime)
     if done.returncode != 0:
-        raise RuntimeError(
-            f"{cmd[0] if cmd[0] != 'taskset' else cmd[3]} failed: {done.stderr or done.stdout}"
-        )
-    return done, wall, server_cpu / wall, own / wall
+        tool = cmd[3] if cmd[0] == "taskset" else cmd[0]
+        raise RuntimeError(f"{tool} failed: {done.stderr or done.stdout}")
+    return _Timed(done, server / wall, own / wall, max(0.0, busy - server - own) / wall)
 
 
 def run_wrk(
@@ -95,7 +104,8 @@ def run_wrk(
 
         if warmup > 0:
             _timed(cmd(warmup), server_pid)
-        done, _, server_cpu, own_cpu = _timed(cmd(duration), server_pid)
+        timed = _timed(cmd(duration), server_pid)
+        done = timed.done
     finally:
         Path(script).unlink(missing_ok=True)
     match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", done.stdout, re.M)
@@ -109,8 +119,9 @@ def run_wrk(
         p99_ms=p99 / 1000,
         errors=errors,
         bytes_per_response=nbytes / requests if requests else 0.0,
-        server_cpu=server_cpu,
-        loadgen_cpu=own_cpu,
+        server_cpu=timed.server_cpu,
+        loadgen_cpu=timed.loadgen_cpu,
+        other_cpu=timed.other_cpu,
     )
 
 
@@ -129,7 +140,8 @@ def run_h2load(
 
         if warmup > 0:
             _timed(cmd(warmup), server_pid)
-        done, _, server_cpu, own_cpu = _timed(cmd(duration), server_pid)
+        timed = _timed(cmd(duration), server_pid)
+        done = timed.done
         latencies = sorted(
             int(cols[2])
             for cols in (line.split("\t") for line in log.read_text().splitlines())
@@ -152,8 +164,9 @@ def run_h2load(
         p99_ms=_percentile(latencies, 99) / 1000,
         errors=failed + errored + bad_status,
         bytes_per_response=int(data.group(1)) / succeeded if succeeded else 0.0,
-        server_cpu=server_cpu,
-        loadgen_cpu=own_cpu,
+        server_cpu=timed.server_cpu,
+        loadgen_cpu=timed.loadgen_cpu,
+        other_cpu=timed.other_cpu,
     )
 
 

@@ -28,6 +28,7 @@ from results_md import Row, replace_section, table, verdicts
 from servers import ROOT, Server, pinned, start_hello, start_ztn
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+DISTURBED = 0.2  # cores used by unrelated processes during a row above which it is flagged
 
 
 def cpu_plan(workers: int) -> tuple[str | None, str | None, str]:
@@ -51,6 +52,8 @@ def measure(door: str, server: Server, args: argparse.Namespace, gen_cpus: str |
     low = reference if call.tool == "wrk" else reference - slack
     ok = low <= m.bytes_per_response <= reference + slack
     status = "ok" if ok else f"{m.bytes_per_response:.0f} B/resp, expected ~{reference}"
+    if m.other_cpu > DISTURBED:
+        status += f"; disturbed: other work used {m.other_cpu:.2f} cores"
     return m, status
 
 
@@ -118,6 +121,20 @@ def profile(data_dir: Path, args: argparse.Namespace) -> str:
         "`Runner.run` own time is uvloop's C event loop and the C parts of aiohttp).\n\n"
         + report(total, threads, rows)
     )
+
+
+def notes(rows: list[Row], connections: int) -> list[str]:
+    out = [
+        f"Closed loop: mean latency = {connections} / (req/s), so p99 < 20 ms at {connections} concurrent "
+        f"needs well over {connections / 0.020:,.0f} req/s."
+    ]
+    if any(r.pinning.startswith("shared") for r in rows):
+        out.append(
+            "Rows marked shared: the server uses every core, so the load generator competes with it; at "
+            "hello-world rates wrk takes ~0.3-0.4 of a core (loadgen CPU column), which lowers that ceiling "
+            "more than the ztn rows (wrk needs ~0.03 core there)."
+        )
+    return out
 
 
 def machine() -> str:
@@ -197,11 +214,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"Machine: {host}. {args.connections} concurrent requests, {args.warmup} s warm-up + "
                 f"{args.duration} s per row. Load generators: wrk (HTTP/1.1, 1 thread) and h2load (native "
                 "gRPC, h2c, one stream per connection), each in its own process. CPU columns are cores "
-                "used during the row (1.00 = one core saturated).",
+                "used during the row (1.00 = one core saturated) by the server, the load generator and "
+                f"everything else on the machine (a row where other work took > {DISTURBED} is flagged).",
                 "",
                 rendered,
                 "",
                 *checks,
+                "",
+                *notes(rows, args.connections),
             ]
         )
         replace_section(RESULTS, f"Doors ({date})", body)

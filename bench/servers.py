@@ -79,6 +79,14 @@ def cpu_seconds(pid: int) -> float:
     return total / CLK_TCK
 
 
+def busy_seconds() -> float:
+    """CPU time all cores spent not idle since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+
+
 @dataclass
 class Server:
     name: str
