@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 *checks,
                 "",
-                *notes(rows, args.connections),
+                "\n\n".join(notes(rows, args.connections)),
             ]
         )
         replace_section(RESULTS, f"Doors ({date})", body)
