@@ -1,8 +1,10 @@
 """The gateway's protobuf <-> JSON codec: json_format's output, several times faster.
 
 Per message class and JsonStyle a plan is compiled once (lazily): encoding runs Python source generated
-for the class that reads each field directly (codec_json_encode.py); decoding is one dict lookup per
-key into per-field closures, filling the message in place.
+for the class that reads each field directly (codec_json_encode.py); decoding runs generated source too
+(one probe per field, code specialised to the field's type, messages filled in place) and, when that
+meets anything unexpected, decodes again by per-key plans that name the exact problem
+(codec_json_decode.py).
 Every failure is a JsonCodecError whose message is safe to show a client.
 """
 
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 import orjson
 from google.protobuf.message import Message
 
-from ztn.gateway.codec_json_decode import Decoder, Fail
+from ztn.gateway.codec_json_decode import Decoder, Fail, FastDecoder
 from ztn.gateway.codec_json_encode import Encoder
 from ztn.gateway.codec_json_errors import JsonCodecError
 from ztn.gateway.json_style import JsonStyle
@@ -30,6 +32,8 @@ class JsonCodec:
         self.style = style
         self._encoder = Encoder(style)
         self._decoder = Decoder(style)
+        self._fast = FastDecoder(self._decoder)
+        self._fast_decoders: dict[type[Message], Callable[[Any, Message, int], None]] = {}
         self._encoders: dict[type[Message], Callable[[Message], Any]] = {}
 
     def _encoder_for(self, cls: type[Message]) -> Callable[[Message], Any]:
@@ -51,6 +55,15 @@ class JsonCodec:
     def from_obj(self, obj: Any, cls: type[M]) -> M:
         if type(obj) is not dict:
             raise JsonCodecError("request body must be a JSON object")
+        fast = self._fast_decoders.get(cls)
+        if fast is None:
+            fast = self._fast_decoders[cls] = self._fast.message_into(cls.DESCRIPTOR)
+        msg = cls()
+        try:
+            fast(obj, msg, 1)
+            return msg
+        except Exception:  # the plans below decode again and name the problem
+            pass
         msg = cls()
         try:
             self._decoder.message_into(cls.DESCRIPTOR)(obj, msg, 1)

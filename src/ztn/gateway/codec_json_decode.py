@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import datetime
+import keyword
 import math
 import re
 from collections.abc import Callable
@@ -20,7 +21,14 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.struct_pb2 import ListValue, Struct, Value
 
-from ztn.gateway.codec_json_encode import _TS_MAX, _TS_MIN, _WRAPPERS_FILE, WKT_NAMES, resolve_any
+from ztn.gateway.codec_json_encode import (
+    _TS_MAX,
+    _TS_MIN,
+    _WRAPPERS_FILE,
+    WKT_NAMES,
+    _Source,
+    resolve_any,
+)
 from ztn.gateway.json_style import JsonStyle
 
 MAX_DEPTH = 100
@@ -177,11 +185,51 @@ def _enum_conv(fd: FieldDescriptor, ignore_unknown: bool) -> Conv:
 # Each "into" function fills a fresh target message in place: no temporary messages, no copies.
 Into = Callable[[Any, Message, int], None]
 
-_TS_PARSED: dict[str, tuple[int, int]] = {}
-"""Memo of parsed timestamps (bounded); clients send back the same dates they were given."""
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T")
+_DAY_SECONDS: dict[str, int] = {}
+"""Seconds since the epoch per "YYYY-MM-DDT" prefix, filled on first use (bounded). Only the date part
+is tabled: whole timestamps are not memoised."""
+_HHMM = {f"{h:02d}:{m:02d}:": h * 3600 + m * 60 for h in range(24) for m in range(60)}
+_SS = {f"{s:02d}": s for s in range(60)}
+_FRAC_SCALE = [10 ** (9 - n) for n in range(10)]
+
+
+def _day_seconds(prefix: str) -> int | None:
+    """The date part of a canonical timestamp in seconds; None when it is not a valid date."""
+    m = _DATE_RE.fullmatch(prefix)
+    if m is None:
+        return None
+    try:
+        days = datetime.date(int(m[1]), int(m[2]), int(m[3])).toordinal() - _EPOCH_ORDINAL
+    except ValueError:
+        return None
+    if len(_DAY_SECONDS) >= 100_000:
+        _DAY_SECONDS.clear()
+    seconds = _DAY_SECONDS[prefix] = days * 86400
+    return seconds
 
 
 def _parse_timestamp(v: Any) -> tuple[int, int]:
+    """RFC 3339 -> (seconds, nanos). The canonical UTC form ("...T12:26:40.123456Z", what every
+    protojson printer emits) is sliced against static tables; offsets and the rest take the regex."""
+    if type(v) is str and 20 <= len(v) <= 30:
+        day = _DAY_SECONDS.get(v[:11])
+        if day is None:
+            day = _day_seconds(v[:11])
+        hm = _HHMM.get(v[11:17])
+        ss = _SS.get(v[17:19])
+        if day is not None and hm is not None and ss is not None:
+            if len(v) == 20:
+                if v[19] == "Z":
+                    return day + hm + ss, 0
+            elif v[19] == "." and v[-1] == "Z":
+                frac = v[20:-1]
+                if frac.isdigit() and frac.isascii():
+                    return day + hm + ss, int(frac) * _FRAC_SCALE[len(frac)]
+    return _parse_timestamp_full(v)
+
+
+def _parse_timestamp_full(v: Any) -> tuple[int, int]:
     m = _TS_RE.fullmatch(v) if type(v) is str else None
     if m is None:
         raise Fail("expected RFC 3339 timestamp")
@@ -202,13 +250,12 @@ def _parse_timestamp(v: Any) -> tuple[int, int]:
 
 
 def _timestamp_into(v: Any, target: Message, depth: int) -> None:
-    parsed = _TS_PARSED.get(v) if type(v) is str else None
-    if parsed is None:
-        parsed = _parse_timestamp(v)
-        if len(_TS_PARSED) >= 65536:
-            _TS_PARSED.clear()
-        _TS_PARSED[v] = parsed
-    target.seconds, target.nanos = parsed
+    seconds, nanos = _parse_timestamp(v)
+    if seconds or nanos:
+        target.seconds = seconds
+        target.nanos = nanos
+    else:
+        target.SetInParent()  # the epoch itself: present, all fields zero
 
 
 def _json_string_into(v: Any, target: Message, depth: int) -> None:
@@ -548,3 +595,144 @@ class Decoder:
             into({k: x for k, x in v.items() if k != "@type"}, inner, depth + 1)
         target.type_url = type_url
         target.value = inner.SerializeToString()
+
+
+# --- generated decoders ---------------------------------------------------------------------------
+class FastDecoder:
+    """Per-class decoders generated from Python source, for well-formed input.
+
+    A generated decoder probes the object for each field's key (`v = obj.get("instanceId")`) and sets
+    the field with code specialised to its type: no per-key dispatch, no converter calls for strings,
+    bools, ints, int64 strings and enum names, nested messages filled in place. It reports nothing: on
+    anything unexpected (a type error, a key by both names, a value upb refuses) it raises, and the
+    caller decodes again with the Decoder's plans, which produce the one exact JsonCodecError.
+    Keys come by JSON name or by proto name; an object mixing both takes the plans too.
+    """
+
+    WIDE_FIELDS = 16
+    """Wider messages fall back to the plans' per-key loop when the object has few keys."""
+
+    def __init__(self, plans: Decoder) -> None:
+        self.plans = plans
+        self._fns: dict[Descriptor, Into] = {}
+
+    def message_into(self, desc: Descriptor) -> Into:
+        fn = self._fns.get(desc)
+        if fn is None:
+            fn = self._compile(desc)
+        return fn
+
+    def _compile(self, desc: Descriptor) -> Into:
+        if self.plans._wkt(desc) is not None:
+            fn = self._fns[desc] = self.plans.message_into(desc)
+            return fn
+        src = _Source()
+        json_only = frozenset(fd.json_name for fd in desc.fields if fd.json_name != fd.name)
+        proto_only = frozenset(fd.name for fd in desc.fields if fd.json_name != fd.name)
+        lines = self._function("fast_json", desc, src, by_json=True)
+        if proto_only:
+            lines[2:2] = [
+                f"    if not {src.ref(proto_only)}.isdisjoint(obj):",
+                f"        if {src.ref(json_only)}.isdisjoint(obj):",
+                "            return fast_proto(obj, m, depth)",
+                "        raise Fail('JSON and proto names mixed')",
+            ]
+            lines += self._function("fast_proto", desc, src, by_json=False)
+        namespace = src.namespace
+        namespace.update(Fail=Fail, SKIP=_SKIP, TS=_timestamp_into, MAX_DEPTH=MAX_DEPTH)
+        exec(compile("\n".join(lines), f"<json decode {desc.full_name}>", "exec"), namespace)
+        fn = self._fns[desc] = namespace["fast_json"]  # before resolving: recursive types find it
+        src.resolve(self.message_into)
+        return fn
+
+    def _function(self, name: str, desc: Descriptor, src: _Source, by_json: bool) -> list[str]:
+        lines = [
+            f"def {name}(obj, m, depth):",
+            "    if type(obj) is not dict or depth > MAX_DEPTH: raise Fail('not an object')",
+        ]
+        if not self.plans.ignore_unknown:
+            names = frozenset(n for fd in desc.fields for n in (fd.name, fd.json_name))
+            lines.append(f"    if not obj.keys() <= {src.ref(names)}: raise Fail('unknown field')")
+        if len(desc.fields) > self.WIDE_FIELDS:
+            plan = src.ref(self.plans.message_into(desc))
+            lines.append(f"    if len(obj) * 4 < {len(desc.fields)}: return {plan}(obj, m, depth)")
+        lines.append("    g = obj.get")
+        oneofs = {o.name: f"o{i}" for i, o in enumerate(desc.oneofs) if not _synthetic(o)}
+        lines += [f"    {var} = 0" for var in oneofs.values()]
+        for fd in desc.fields:
+            key = fd.json_name if by_json else fd.name
+            lines.append(f"    v = g({key!r})")
+            null = Decoder._null(fd)
+            if null is not None:
+                lines += ["    if v is None:", f"        if {key!r} in obj: {src.ref(null)}(m)", "    else:"]
+            else:
+                lines.append("    if v is not None:")
+            body = self._value_lines(fd, src)
+            oneof = fd.containing_oneof
+            if oneof is not None and oneof.name in oneofs:
+                body.append(f"{oneofs[oneof.name]} += 1")
+            lines += ["        " + line for line in body]
+        lines += [f"    if {var} > 1: raise Fail('oneof')" for var in oneofs.values()]
+        return lines
+
+    def _value_lines(self, fd: FieldDescriptor, src: _Source) -> list[str]:
+        """Source that sets field fd of message `m` from the JSON value `v` (not None)."""
+        read = f"getattr(m, {fd.name!r})" if keyword.iskeyword(fd.name) else f"m.{fd.name}"
+
+        def assign(expr: str) -> str:
+            if keyword.iskeyword(fd.name):
+                return f"setattr(m, {fd.name!r}, {expr})"
+            return f"m.{fd.name} = {expr}"
+
+        mt = fd.message_type
+        if fd.is_repeated or (mt is not None and mt.full_name in _GENERIC_WKT):
+            kind, conv = self.plans._field_plan(fd)
+            if kind == _REPEATED:
+                return [f"{read}.extend({src.ref(conv)}(v, depth))"]
+            if kind == _MESSAGE:
+                return [f"s = {read}", "s.SetInParent()", f"{src.ref(conv)}(v, s, depth + 1)"]
+            if kind == _REPEATED_MESSAGE and self.plans._wkt(mt) is None:
+                return [
+                    "if type(v) is not list: raise Fail('not an array')",
+                    f"add = {read}.add",
+                    "for x in v:",
+                    f"    {src.message_ref(mt)}(x, add(), depth + 1)",
+                ]
+            return [f"{src.ref(conv)}(v, {read}, depth + 1)"]  # maps, repeated WKTs
+        if mt is not None:
+            if mt.full_name == "google.protobuf.Timestamp":
+                return [f"TS(v, {read}, depth)"]
+            return [f"s = {read}", "s.SetInParent()", f"{src.message_ref(mt)}(v, s, depth + 1)"]
+        t = fd.type
+        conv = src.ref(self.plans._scalar_conv(fd))
+        if t == _T.TYPE_STRING:
+            return ["if type(v) is not str: raise Fail('not a string')", assign("v")]
+        if t == _T.TYPE_BOOL:
+            return ["if v is not True and v is not False: raise Fail('not a bool')", assign("v")]
+        if t == _T.TYPE_ENUM:
+            names = src.ref({v.name: v.number for v in fd.enum_type.values})
+            return [
+                f"n = {names}.get(v)",
+                f"if n is None: n = {conv}(v, depth)",
+                "if n is not SKIP: " + assign("n"),
+            ]
+        if t in _RANGES:  # upb checks the range on assignment (and raises)
+            return [
+                "if type(v) is not int:",
+                f"    v = int(v) if type(v) is str and v.isdigit() and v.isascii() else {conv}(v, depth)",
+                assign("v"),
+            ]
+        return [assign(f"{conv}(v, depth)")]  # double, float, bytes
+
+
+_GENERIC_WKT = frozenset(
+    f"google.protobuf.{n}" for n in ("Any", "Duration", "FieldMask", "ListValue", "Struct", "Value")
+) | frozenset(
+    f"google.protobuf.{n}Value"
+    for n in ("Bool", "Bytes", "Double", "Float", "Int32", "Int64", "String", "UInt32", "UInt64")
+)
+"""Singular fields of these types are filled by the plans' converters (Timestamp has a fast path)."""
+
+
+def _synthetic(oneof: Any) -> bool:
+    return len(oneof.fields) == 1 and oneof.name == "_" + oneof.fields[0].name
