@@ -18,10 +18,14 @@ from aiohttp import web
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from zitadel import system_pb2_grpc
+from zitadel.instance.v2 import instance_service_pb2_grpc as instance_v2_grpc
+from zitadel.instance.v2beta import instance_service_pb2_grpc as instance_v2beta_grpc
 from ztn.auth.middleware import SystemAuthMiddleware
-from ztn.auth.system_users import load_system_users
+from ztn.auth.system_users import SystemTokenVerifier, load_system_users
+from ztn.auth.tenancy import TenancyMiddleware
 from ztn.config import Settings
 from ztn.domain.instances import InstanceConfig, Instances
+from ztn.domain.trusted_domains import TrustedDomains
 from ztn.gateway.app import HttpGateway
 from ztn.gateway.json_style import CANONICAL
 from ztn.gateway.metadata import HeaderRules
@@ -31,6 +35,8 @@ from ztn.gateway.reflection import enable_reflection
 from ztn.gateway.registry import Registry, ServiceOptions
 from ztn.gateway.validation import ValidationMiddleware
 from ztn.services.errors import DomainErrorMiddleware
+from ztn.services.instance_v2 import InstanceV2Servicer
+from ztn.services.instance_v2beta import InstanceV2BetaServicer
 from ztn.services.system import SystemServicer
 from ztn.store.db import Database, open_database
 
@@ -45,10 +51,19 @@ ZITADEL_HEADERS = HeaderRules(
 
 def build_registry(settings: Settings, db: Database) -> Registry:
     """Every service and the one middleware chain all doors share (outermost first)."""
+    system_users = load_system_users(settings.data_dir)
     registry = Registry(
         [
             RecoveryMiddleware(),
-            SystemAuthMiddleware(load_system_users(settings.data_dir), settings.external_url),
+            SystemAuthMiddleware(system_users, settings.external_url),
+            TenancyMiddleware(
+                db,
+                instance_host_headers=settings.instance_host_headers,
+                trust_forwarded=settings.trust_forwarded,
+                default_instance_id=settings.default_instance or None,
+                system_verifier=SystemTokenVerifier(system_users, settings.external_url),
+                external_domain=settings.external_host,
+            ),
             ValidationMiddleware(),
             DomainErrorMiddleware(),
         ]
@@ -58,6 +73,18 @@ def build_registry(settings: Settings, db: Database) -> Registry:
         system_pb2_grpc.add_SystemServiceServicer_to_server,
         SystemServicer(instances),
         ServiceOptions(rest_prefix="/system/v1", json_style=CANONICAL),
+    )
+    # Instance service: v2 has no REST bindings; v2beta's bindings are full paths (no prefix).
+    trusted = TrustedDomains(db)
+    registry.add(
+        instance_v2_grpc.add_InstanceServiceServicer_to_server,
+        InstanceV2Servicer(instances, trusted),
+        ServiceOptions(json_style=CANONICAL),
+    )
+    registry.add(
+        instance_v2beta_grpc.add_InstanceServiceServicer_to_server,
+        InstanceV2BetaServicer(instances, trusted),
+        ServiceOptions(json_style=CANONICAL),
     )
     return registry
 
