@@ -32,6 +32,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
         log_level=args.log_level,
+        instance_host_headers=tuple(h.strip() for h in args.instance_host_headers.split(",") if h.strip()),
+        trust_forwarded=args.trust_forwarded,
+        default_instance=args.default_instance,
     )
 
 
@@ -167,6 +170,22 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="comma-separated allowed browser origins, * for any",
     )
     p.add_argument("--log-level", default=env_default("LOG_LEVEL", "INFO"))
+    p.add_argument(
+        "--instance-host-headers",
+        default=env_default("INSTANCE_HOST_HEADERS", "x-zitadel-instance-host"),
+        help="comma-separated headers naming the instance host, tried before Host",
+    )
+    p.add_argument(
+        "--trust-forwarded",
+        action=argparse.BooleanOptionalAction,
+        default=env_default("TRUST_FORWARDED", "false").lower() in ("1", "true", "yes"),
+        help="take the instance host from Forwarded / X-Forwarded-Host (behind a trusted proxy)",
+    )
+    p.add_argument(
+        "--default-instance",
+        default=env_default("DEFAULT_INSTANCE", ""),
+        help="single-instance mode: id or domain of the instance every request goes to",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,12 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     shutdown_grace: float = 10.0
     log_level: str = "INFO"
+    instance_host_headers: tuple[str, ...] = ("x-zitadel-instance-host",)
+    """Headers naming the target instance's host, tried in order before the Host header."""
+    trust_forwarded: bool = False
+    """Also take the instance host from Forwarded / X-Forwarded-Host (only behind a trusted proxy)."""
+    default_instance: str = ""
+    """Single-instance mode: id or domain of the instance every request goes to (no host matching)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
