@@ -3,11 +3,13 @@ query method, org and instance isolation, the flow/trigger table, SetTriggerActi
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from fixtures_db import fresh_database_url
 from ztn.domain import flows as f
 from ztn.domain.actions import Actions
 from ztn.domain.actions_models import (
@@ -26,11 +28,24 @@ from ztn.domain.instances import InstanceConfig, Instances
 from ztn.domain.models import ListQuery, MachineOwner, NewInstance, PatRequest, TextMethod
 from ztn.store import accounts_repo
 from ztn.store import models as m
-from ztn.store.db import Database
+from ztn.store.db import Database, open_database
 from ztn.store.events import EventLog
 from ztn.store.models import utcnow
 
 SCRIPT = "function addClaims(ctx, api) { api.v1.claims.setClaim('a', 1) }"
+
+
+@pytest.fixture(scope="module")
+async def database(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Database]:
+    """One database for the module (a fresh PostgreSQL database per test is slow); every test works in
+    an instance of its own, so tests stay independent."""
+    with fresh_database_url(tmp_path_factory.mktemp("actions")) as url:
+        db = await open_database(url)
+        await db.migrate()
+        try:
+            yield db
+        finally:
+            await db.close()
 
 
 @pytest.fixture
@@ -392,5 +407,6 @@ async def test_removing_the_instance_removes_its_actions_and_flows(
     await flows.set_trigger_actions(scope, "1", "1", [a])
     await Instances(database, InstanceConfig(base_domain="example.com")).remove_instance(scope.instance_id)
     async with database.read() as conn:
-        assert (await conn.execute(sa.text("SELECT count(*) FROM actions"))).scalar() == 0
-        assert (await conn.execute(sa.text("SELECT count(*) FROM actions_flow_triggers"))).scalar() == 0
+        for table in ("actions", "actions_flow_triggers"):
+            count = sa.text(f"SELECT count(*) FROM {table} WHERE instance_id = :i")
+            assert (await conn.execute(count, {"i": scope.instance_id})).scalar() == 0
