@@ -17,7 +17,7 @@ import orjson
 from aiohttp import web
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
-from zitadel import system_pb2_grpc
+from zitadel import management_pb2_grpc, system_pb2_grpc
 from zitadel.instance.v2 import instance_service_pb2_grpc as instance_v2_grpc
 from zitadel.instance.v2beta import instance_service_pb2_grpc as instance_v2beta_grpc
 from ztn.auth.middleware import SystemAuthMiddleware
@@ -37,6 +37,7 @@ from ztn.gateway.validation import ValidationMiddleware
 from ztn.services.errors import DomainErrorMiddleware
 from ztn.services.instance_v2 import InstanceV2Servicer
 from ztn.services.instance_v2beta import InstanceV2BetaServicer
+from ztn.services.management import ManagementServicer
 from ztn.services.system import SystemServicer
 from ztn.store.db import Database, open_database
 
@@ -85,6 +86,11 @@ def build_registry(settings: Settings, db: Database) -> Registry:
         instance_v2beta_grpc.add_InstanceServiceServicer_to_server,
         InstanceV2BetaServicer(instances, trusted),
         ServiceOptions(json_style=CANONICAL),
+    )
+    registry.add(
+        management_pb2_grpc.add_ManagementServiceServicer_to_server,
+        ManagementServicer(db),
+        ServiceOptions(rest_prefix="/management/v1", json_style=CANONICAL),
     )
     return registry
 
