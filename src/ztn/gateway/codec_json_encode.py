@@ -77,6 +77,23 @@ def _timestamp(m: Message) -> str:
     return f"{day}{_HH_MM[rem // 60]}{_SECONDS_DOT[rem % 60]}{_THREE_Z[micros // 1000]}"
 
 
+def _timestamp_lines(field: str, read: str, target: str) -> list[str]:
+    """A Timestamp field with _timestamp's microsecond case (PostgreSQL's precision) inlined for a
+    generated encoder. Non-zero nanos prove the field is set, so the common case skips HasField."""
+    return [
+        f"    t = {read}",
+        "    s = t.seconds",
+        "    n = t.nanos",
+        "    d = DAYS.get(s // 86400)",
+        "    if d is not None and 0 < n < 1000000000 and not n % 1000 and n % 1000000:",
+        "        r = s % 86400",
+        "        u = n // 1000",
+        f"        {target} = f'{{d}}{{HHMM[r // 60]}}{{SDOT[r % 60]}}{{T3[u // 1000]}}' + T3Z[u % 1000]",
+        f"    elif s or n or hf(m, {field!r}):",
+        f"        {target} = TS(t)",
+    ]
+
+
 def _format_timestamp(seconds: int, nanos: int) -> str:
     """The slow path: range checks, and the day's entry in _DAYS on first use."""
     if not (_TS_MIN <= seconds <= _TS_MAX) or not (0 <= nanos < 1_000_000_000):
@@ -86,6 +103,16 @@ def _format_timestamp(seconds: int, nanos: int) -> str:
         _DAYS.clear()
     _DAYS[days] = datetime.date.fromordinal(days + _EPOCH_ORDINAL).isoformat() + "T"
     return _timestamp(SimpleNamespace(seconds=seconds, nanos=nanos))  # now on the fast path
+
+
+_TS_NAMES = {
+    "DAYS": _DAYS,
+    "HHMM": _HH_MM,
+    "SDOT": _SECONDS_DOT,
+    "T3": _THREE_DIGITS,
+    "T3Z": _THREE_Z,
+    "TS": _timestamp,
+}
 
 
 def _to_json_string(m: Message) -> str:
@@ -171,12 +198,15 @@ class Encoder:
                     expr = f"{src.ref(self._field_conv(fd))}(v)"
                 else:
                     item = self._item_expr(fd, "x", src)
-                    expr = "list(v)" if item == "x" else f"[{item} for x in v]"
+                    # v[:] copies upb's element wrappers in C, ~2x faster than iterating the container
+                    expr = "v[:]" if item == "x" else f"[{item} for x in v[:]]"
                 lines += [f"    v = {read}", f"    if v: out[{key}] = {expr}"]
             elif fd.containing_oneof is not None and not _is_synthetic(fd):
                 var = oneof_vars[fd.containing_oneof.name]
                 expr = self._item_expr(fd, read, src)
                 lines.append(f"    if {var} == {fd.name!r}: out[{key}] = {expr}")
+            elif fd.has_presence and mt is not None and mt.full_name == "google.protobuf.Timestamp":
+                lines += _timestamp_lines(fd.name, read, f"out[{key}]")
             elif fd.has_presence:
                 expr = self._item_expr(fd, read, src)
                 lines.append(f"    if hf(m, {fd.name!r}): out[{key}] = {expr}")
@@ -191,7 +221,7 @@ class Encoder:
                     lines.append(f"    if {key} not in out: out[{key}] = {default}")
         lines.append("    return out")
         namespace = src.namespace
-        namespace.update(hf=message_factory.GetMessageClass(desc).HasField, cs=math.copysign)
+        namespace.update(hf=message_factory.GetMessageClass(desc).HasField, cs=math.copysign, **_TS_NAMES)
         exec(compile("\n".join(lines), f"<json encode {desc.full_name}>", "exec"), namespace)
         encode: Conv = namespace["encode"]
         # Registered before message converters are resolved so that recursive types find it.
