@@ -15,6 +15,7 @@ import binascii
 import json
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +67,8 @@ ROLE_PERMISSIONS: Mapping[str, frozenset[str]] = {
 
 MAX_IAT_AGE = 3600.0
 CLOCK_OFFSET = 1.0
+VERIFIED_CACHE_SIZE = 10_000
+"""Tokens whose signature check is remembered (per process); a token is ~1 KB."""
 USERS_ENV = "ZTN_SYSTEM_API_USERS"
 USERS_FILE = "system-users.json"
 
@@ -230,18 +233,47 @@ def bearer_token(metadata: Any) -> str:
 
 
 class SystemTokenVerifier:
+    """Verifies system-user JWTs; remembers tokens that passed so a client reusing its token (the
+    normal case: one token per hour) pays the RS256 check once, not on every call.
+
+    The cache is keyed by the exact token string, so a hit is the same header, claims and signature
+    already verified against the same (immutable) user table; only the time checks depend on the
+    moment, and they run again on every hit: a cached token stops working at ``exp`` or one hour
+    after ``iat``, exactly like an uncached one. Failures are never cached. Bounded LRU.
+    """
+
     def __init__(
         self,
         users: Mapping[str, SystemUser],
         external_url: str,
         clock: Callable[[], float] = time.time,
+        cache_size: int = VERIFIED_CACHE_SIZE,
     ) -> None:
         self._users = dict(users)
         self.audience = normalize_external_url(external_url)
         self._clock = clock
+        self._cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[SystemUser, Mapping[str, Any]]] = OrderedDict()
 
     def verify(self, token: str) -> SystemUser:
         """The user whose key signed ``token``; raises :class:`AuthError` naming the failed check."""
+        hit = self._verified.get(token)
+        if hit is not None:
+            user, claims = hit
+            try:
+                self._check_times(claims, user)
+            except AuthError:
+                del self._verified[token]  # expired (or too old) for good: stop holding it
+                raise
+            self._verified.move_to_end(token)
+            return user
+        user, claims = self._verify_uncached(token)
+        self._verified[token] = (user, claims)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return user
+
+    def _verify_uncached(self, token: str) -> tuple[SystemUser, Mapping[str, Any]]:
         try:
             header = jwt.get_unverified_header(token)
             claims = jwt.decode(token, options={"verify_signature": False})
@@ -277,7 +309,7 @@ class SystemTokenVerifier:
         except jwt.PyJWTError as e:
             raise _unauthenticated(f"invalid token: {e}") from e
         self._check_times(claims, user)
-        return user
+        return user, claims
 
     def _check_audience(self, aud: Any) -> None:
         audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
@@ -297,6 +329,8 @@ class SystemTokenVerifier:
             raise _unauthenticated("issuedAt of token is in the future (iat)")
         if iat < now - MAX_IAT_AGE:
             raise _unauthenticated("issuedAt of token is too old, max 1h (iat)")
+        if user.not_before is None and user.not_after is None:
+            return
         moment = datetime.fromtimestamp(now, UTC)
         if (user.not_before and moment < user.not_before) or (user.not_after and moment > user.not_after):
             raise _unauthenticated("certificate of system user is not valid now")
