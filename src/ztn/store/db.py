@@ -1,13 +1,17 @@
 """Opening the database: URL normalisation, per-connection settings, transactions, migrations, ping.
 
-Hot paths use SQLAlchemy Core on an ``AsyncConnection``; there is no ORM session.
+Hot paths use SQLAlchemy Core; there is no ORM session. Repositories see the ``AsyncConnection``
+API (``await conn.execute(...)``). On SQLite, reads run on a synchronous connection on the event-loop
+thread (:class:`SyncReadConnection`): WAL readers never wait for the writer, and a query costs
+microseconds, far less than handing it to an aiosqlite thread and fighting that thread for the GIL.
+Writes keep aiosqlite with a small pool, since SQLite has one writer anyway.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from ztn.store.errors import UniqueViolation
 
@@ -25,6 +30,15 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same in every ztn process sharing the database.
 _MIGRATION_LOCK_KEY = 0x7A746E_6D6967  # "ztn" "mig"
 _WRITE = "ztn_write"
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",  # safe with WAL; the default FULL fsyncs every commit
+)
+_IDLE_READERS = 4
+"""Sync read connections kept open per process: one serves every read unless a read transaction
+is suspended (awaiting something else) while another starts."""
 
 
 def normalize_url(url: str) -> sa.URL:
@@ -40,12 +54,44 @@ def normalize_url(url: str) -> sa.URL:
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername!r}")
 
 
+class SyncReadConnection:
+    """The part of the ``AsyncConnection`` API repositories use, over a sync ``Connection``.
+
+    ``execute`` runs the statement right away on the calling (event-loop) thread; the result is
+    the sync ``CursorResult``, read by the caller inside the ``read()`` block like the async one.
+    """
+
+    __slots__ = ("sync_connection",)
+
+    def __init__(self, sync_connection: sa.Connection) -> None:
+        self.sync_connection = sync_connection
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self.sync_connection.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None, **kw: Any) -> sa.CursorResult[Any]:
+        return self.sync_connection.execute(statement, parameters, **kw)
+
+    async def scalar(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
+        return self.sync_connection.scalar(statement, parameters, **kw)
+
+    async def scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> sa.ScalarResult[Any]:
+        return self.sync_connection.scalars(statement, parameters, **kw)
+
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes whenever another connection commits."""
+        return self.sync_connection.exec_driver_sql("PRAGMA data_version").scalar_one()
+
+
 class Database:
     """One engine per process. ``read()`` and ``write()`` hand out connections inside a transaction."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, read_engine: sa.Engine | None = None) -> None:
         self.engine = engine
         self.dialect: str = engine.dialect.name
+        self._read_engine = read_engine
+        self._idle_readers: list[sa.Connection] = []
 
     @property
     def is_postgres(self) -> bool:
@@ -53,9 +99,28 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            async with conn.begin():
-                yield conn
+        """A read-only transaction (one consistent snapshot for all its statements)."""
+        if self._read_engine is None:
+            async with self.engine.connect() as conn:
+                async with conn.begin():
+                    yield conn
+            return
+        with self._sync_read() as conn:
+            yield conn  # type: ignore[misc]  # duck-typed: the AsyncConnection API repositories use
+
+    @contextmanager
+    def _sync_read(self) -> Iterator[SyncReadConnection]:
+        assert self._read_engine is not None
+        conn = self._idle_readers.pop() if self._idle_readers else self._read_engine.connect()
+        try:
+            with conn.begin():
+                yield SyncReadConnection(conn)
+        finally:
+            # Reused after a clean commit or rollback (a domain error inside the block is normal).
+            if conn.invalidated or conn.in_transaction() or len(self._idle_readers) >= _IDLE_READERS:
+                conn.close()
+            else:
+                self._idle_readers.append(conn)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -96,6 +161,10 @@ class Database:
             return False
 
     async def close(self) -> None:
+        while self._idle_readers:
+            self._idle_readers.pop().close()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
         await self.engine.dispose()
 
 
@@ -120,10 +189,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # We emit BEGIN ourselves (below); the driver's implicit transactions would defeat it.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=5000")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; the default FULL fsyncs every commit
+        for pragma in _SQLITE_PRAGMAS:
+            cur.execute(pragma)
         cur.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -131,13 +198,38 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
 
+def _sqlite_read_engine(target: sa.URL, echo: bool) -> sa.Engine:
+    """Sync pysqlite connections for reads on the event-loop thread; ``query_only`` so a bug can
+    never write through them (writes need ``Database.write()`` and its event log)."""
+    engine = sa.create_engine(target.set(drivername="sqlite+pysqlite"), echo=echo, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        for pragma in (*_SQLITE_PRAGMAS, "PRAGMA query_only=ON"):
+            cur.execute(pragma)
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
 async def open_database(url: str, *, echo: bool = False) -> Database:
     target = normalize_url(url)
     if target.get_backend_name() == "sqlite":
-        if target.database and target.database != ":memory:":
-            Path(target.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(target, echo=echo)
+        if not target.database or target.database == ":memory:":
+            # Private to one connection: a separate read connection would not see it.
+            engine = create_async_engine(target, echo=echo)
+            _configure_sqlite(engine)
+            return Database(engine)
+        Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+        # Writers queue on BEGIN IMMEDIATE anyway: a couple of connections is all SQLite can use.
+        engine = create_async_engine(target, echo=echo, pool_size=2, max_overflow=0, pool_timeout=60)
         _configure_sqlite(engine)
-    else:
-        engine = create_async_engine(target, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return Database(engine, _sqlite_read_engine(target, echo))
+    engine = create_async_engine(target, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
     return Database(engine)
