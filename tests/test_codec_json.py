@@ -18,8 +18,9 @@ from google.protobuf.struct_pb2 import Value
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.protobuf.wrappers_pb2 import Int64Value
 
-from zitadel import instance_pb2, system_pb2
+from zitadel import instance_pb2, object_pb2, system_pb2
 from ztn.gateway.codec_json import JsonCodec, JsonCodecError, codec_for
+from ztn.gateway.codec_json_decode import Decoder, FastDecoder
 from ztn.gateway.codec_json_encode import Encoder
 from ztn.gateway.json_style import JsonStyle
 from ztn.testing.v1 import kinds_pb2
@@ -464,3 +465,116 @@ def test_unprintable_values_raise_codec_error() -> None:
     bad_any = AnyMsg(type_url="type.googleapis.com/no.Such", value=b"")
     with pytest.raises(JsonCodecError, match="unknown Any type"):
         LENIENT.encode(Kinds(w_any=bad_any))
+
+
+# --- generated decoders, timestamp fast paths ----------------------------------------------------
+def _generated_decoder(style: JsonStyle, cls: type[Message]) -> Any:
+    return FastDecoder(Decoder(style)).message_into(cls.DESCRIPTOR)
+
+
+@pytest.mark.parametrize("style", STYLES + [JsonStyle(ignore_unknown_fields=False)], ids=repr)
+def test_generated_decoder_handles_well_formed_input_itself(style: JsonStyle) -> None:
+    """The generated decoders decode printed messages without falling back to the per-key plans."""
+    codec = JsonCodec(style)
+    cases = [
+        (cls, m)
+        for cls in (instance_pb2.InstanceDetail, system_pb2.ListInstancesResponse)
+        for m in generated(cls, 10, seed=5)
+    ]
+    cases += [(Kinds, m) for m in generated(Kinds, 40, seed=6)]
+    for cls, m in cases:
+        out = cls()
+        _generated_decoder(style, cls)(codec.to_obj(m), out, 1)  # raises instead of falling back
+        assert wire(out) == wire(m)
+
+
+def test_names_of_either_kind_per_object_and_mixed() -> None:
+    ts = {"a": "2020-01-02T03:04:05.123456Z", "b": "2021-01-02T03:04:05Z"}
+    want = instance_pb2.InstanceDetail(id="1")
+    want.details.creation_date.FromJsonString(ts["a"])
+    want.details.change_date.FromJsonString(ts["b"])
+    want.details.resource_owner = "o"
+    for details in (
+        {"creationDate": ts["a"], "changeDate": ts["b"], "resourceOwner": "o"},
+        {"creation_date": ts["a"], "change_date": ts["b"], "resource_owner": "o"},
+        {"creation_date": ts["a"], "changeDate": ts["b"], "resource_owner": "o"},  # mixed: by the plans
+    ):
+        for codec in (LENIENT, STRICT):
+            assert codec.from_obj({"id": "1", "details": details}, instance_pb2.InstanceDetail) == want
+    with pytest.raises(JsonCodecError, match=r'field "details.creationDate" is given twice'):
+        LENIENT.from_obj(
+            {"details": {"creation_date": ts["a"], "creationDate": ts["a"]}}, instance_pb2.InstanceDetail
+        )
+    with pytest.raises(JsonCodecError, match=r'unknown field "details.nope"'):
+        STRICT.from_obj({"details": {"creationDate": ts["a"], "nope": 1}}, instance_pb2.InstanceDetail)
+    assert LENIENT.from_obj({"details": {"nope": 1}}, instance_pb2.InstanceDetail).HasField("details")
+
+
+def test_timestamps_parse_like_json_format() -> None:
+    rng = random.Random(11)
+    for _ in range(3000):
+        ts = Timestamp(seconds=rng.randint(-62135596800, 253402300799), nanos=rng.randrange(10**9))
+        text = ts.ToJsonString()
+        digits = rng.randrange(0, 10)  # any fraction length, not only 0/3/6/9
+        if digits:
+            text = text[:19] + "." + f"{ts.nanos:09d}"[:digits] + "Z"
+        else:
+            text = text[:19] + rng.choice(["Z", "+01:30", "-11:00"])
+        want = Timestamp()
+        want.FromJsonString(text)
+        got = LENIENT.from_obj({"wTimestamp": text}, Kinds).w_timestamp
+        assert (got.seconds, got.nanos) == (want.seconds, want.nanos), text
+    epoch = LENIENT.from_obj({"wTimestamp": "1970-01-01T00:00:00Z"}, Kinds)
+    assert epoch.HasField("w_timestamp") and epoch.w_timestamp.seconds == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-01-01T24:00:00Z",
+        "2020-01-01T00:60:00Z",
+        "2020-01-01T00:00:60Z",
+        "2020-02-30T00:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "2020-01-01T00:00:00.Z",
+        "2020-01-01T00:00:00.\u0661Z",  # a non-ASCII digit
+        "2020-01-01T00:00:00.+1Z",
+        "2020-01-01t00:00:00z",
+        "2020-01-01T00:00:00",
+        "2020-01-01T00:00:00.123456789123Z",
+        "+020-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-01:00",
+    ],
+)
+def test_bad_timestamps_raise_codec_error(text: str) -> None:
+    with pytest.raises(JsonCodecError, match='field "details.creationDate"'):
+        LENIENT.from_obj({"details": {"creationDate": text}}, instance_pb2.InstanceDetail)
+
+
+def test_inlined_timestamp_printing_in_generated_encoders() -> None:
+    """ObjectDetails has a direct (generated) encoder: its Timestamp fields take the inlined path."""
+    rng = random.Random(3)
+    to = codec_for(JsonStyle()).to_obj
+    for nanos in [0, 1, 999, 1000, 123_000, 123_000_000, 123_456_000, 999_999_999, -1, 10**9]:
+        for seconds in [0, -1, 86399, 86400, -62135596800, 253402300799, rng.randint(0, 2**31)]:
+            m = object_pb2.ObjectDetails(
+                creation_date=Timestamp(seconds=seconds, nanos=nanos), change_date=Timestamp()
+            )
+            if not 0 <= nanos < 10**9:
+                with pytest.raises(JsonCodecError):
+                    to(m)
+                continue
+            assert to(m) == json_format.MessageToDict(m), (seconds, nanos)
+    assert to(object_pb2.ObjectDetails()) == {}
+
+
+def test_int64_strings_fast_and_slow_forms() -> None:
+    m = LENIENT.from_obj({"fInt64": "123", "fUint64": "18446744073709551615", "rInt64": ["-5", "7"]}, Kinds)
+    assert (m.f_int64, m.f_uint64, list(m.r_int64)) == (123, 2**64 - 1, [-5, 7])
+    for bad, why in (
+        ("18446744073709551616", "out of range"),
+        ("1_000", "expected integer"),
+        ("", "integer"),
+    ):
+        with pytest.raises(JsonCodecError, match=f'field "fUint64".*{why}'):
+            LENIENT.from_obj({"fUint64": bad}, Kinds)

@@ -39,7 +39,8 @@ Conv = Callable[[Any, int], Any]
 _INT_RE = re.compile(r"-?\d+")
 _NUM_RE = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TS_RE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))"
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,  # no other scripts' digits
 )
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 _FLOAT_MAX = 3.4028234663852886e38
@@ -185,7 +186,7 @@ def _enum_conv(fd: FieldDescriptor, ignore_unknown: bool) -> Conv:
 # Each "into" function fills a fresh target message in place: no temporary messages, no copies.
 Into = Callable[[Any, Message, int], None]
 
-_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T")
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T", re.ASCII)
 _DAY_SECONDS: dict[str, int] = {}
 """Seconds since the epoch per "YYYY-MM-DDT" prefix, filled on first use (bounded). Only the date part
 is tabled: whole timestamps are not memoised."""
