@@ -213,7 +213,8 @@ def _sqlite_read_engine(target: sa.URL, echo: bool) -> sa.Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # Straight to sqlite3: exec_driver_sql's machinery costs more than the BEGIN itself.
+        conn.connection.dbapi_connection.execute("BEGIN")  # type: ignore[union-attr]
 
     return engine
 

@@ -35,11 +35,22 @@ AGGREGATE = "instance"
 
 
 async def get_instance(conn: AsyncConnection, instance_id: str, version: str) -> Instance | None:
-    row = (await conn.execute(sa.select(I).where(I.c.id == instance_id))).first()
-    if row is None:
+    """One query: the instance joined with its domains (one row per domain, one if it has none)."""
+    rows = (await conn.execute(_GET_INSTANCE, {"instance_id": instance_id})).all()
+    if not rows:
         return None
-    domains = await _domains_of(conn, [instance_id])
-    return _instance(row, version, domains.get(instance_id, []))
+    first = rows[0]
+    domains = [
+        InstanceDomain(
+            domain=r.domain,
+            primary=r.is_primary,
+            generated=r.is_generated,
+            details=ObjectDetails(r.d_sequence, r.d_creation_date, r.d_change_date, instance_id),
+        )
+        for r in rows
+        if r.domain is not None
+    ]
+    return _instance(first, version, domains)
 
 
 async def instance_sequence(conn: AsyncConnection, instance_id: str) -> int | None:
@@ -188,6 +199,22 @@ async def delete_domain(log: EventLog, instance_id: str, domain: str) -> int:
 # --- mapping -----------------------------------------------------------------------------------------
 
 _DEFAULT_DOMAIN_ORDER = (D.c.creation_date.asc(), D.c.is_generated.desc(), D.c.domain.asc())
+
+# Built once: SQLAlchemy then reuses its compiled form on every call (hot path: GetInstance).
+_GET_INSTANCE = (
+    sa.select(
+        *I.c,
+        D.c.domain,
+        D.c.is_primary,
+        D.c.is_generated,
+        D.c.sequence.label("d_sequence"),
+        D.c.creation_date.label("d_creation_date"),
+        D.c.change_date.label("d_change_date"),
+    )
+    .select_from(I.outerjoin(D, D.c.instance_id == I.c.id))
+    .where(I.c.id == sa.bindparam("instance_id"))
+    .order_by(*_DEFAULT_DOMAIN_ORDER)
+)
 
 
 async def _domains_of(conn: AsyncConnection, ids: list[str]) -> dict[str, list[InstanceDomain]]:
