@@ -32,6 +32,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         cors_origins=tuple(o.strip() for o in args.cors_origins.split(",") if o.strip()),
         log_level=args.log_level,
+        access_log=args.access_log,
         instance_host_headers=tuple(h.strip() for h in args.instance_host_headers.split(",") if h.strip()),
         trust_forwarded=args.trust_forwarded,
         default_instance=args.default_instance,
@@ -90,7 +91,7 @@ def _run(coro) -> None:
 
 
 def _worker(settings: Settings) -> None:
-    _configure_logging(settings.log_level)
+    _configure_logging(settings.log_level, settings.access_log)
     _run(_serve(settings, reuse_port=True))
 
 
@@ -142,9 +143,11 @@ def system_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _configure_logging(level: str) -> None:
+def _configure_logging(level: str, access_log: bool = False) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The per-call access log is opt-in, independent of --log-level.
+    logging.getLogger("ztn.access").setLevel(logging.INFO if access_log else logging.WARNING)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -170,6 +173,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="comma-separated allowed browser origins, * for any",
     )
     p.add_argument("--log-level", default=env_default("LOG_LEVEL", "INFO"))
+    p.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=env_default("ACCESS_LOG", "false").lower() in ("1", "true", "yes"),
+        help="log every call (method, status, duration, peer) on the ztn.access logger at INFO",
+    )
     p.add_argument(
         "--instance-host-headers",
         default=env_default("INSTANCE_HOST_HEADERS", "x-zitadel-instance-host"),
@@ -198,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     _common(p_token)
     args = parser.parse_args(argv)
-    _configure_logging(args.log_level)
+    _configure_logging(args.log_level, args.access_log)
     try:
         settings = _settings(args)
     except ValueError as exc:

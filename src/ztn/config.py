@@ -33,6 +33,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     shutdown_grace: float = 10.0
     log_level: str = "INFO"
+    access_log: bool = False
+    """One INFO line per call on the ``ztn.access`` logger; off by default (it costs per call)."""
     instance_host_headers: tuple[str, ...] = ("x-zitadel-instance-host",)
     """Headers naming the target instance's host, tried in order before the Host header."""
     trust_forwarded: bool = False
