@@ -155,14 +155,10 @@ async def insert_action(log: EventLog, scope: OrgScope, action_id: str, spec: Ac
 
 async def change_action(log: EventLog, action_id: str, changes: dict[str, Any]) -> int:
     """``changes`` holds only the changed fields, keyed like ``ActionSpec``."""
-    payload = {_CAMEL.get(k, k): v for k, v in changes.items()}
-    if "timeout" in changes:
-        payload["timeout"] = _micros(changes["timeout"])
-    seq = log.push(ACTION, action_id, "action.changed", payload)
-    values = {("timeout_us" if k == "timeout" else k): v for k, v in changes.items()}
-    if "timeout" in changes:
-        values["timeout_us"] = _micros(changes["timeout"])
-    await log.conn.execute(A.update().where(A.c.id == action_id).values(**values))
+    stored = {k: _micros(v) if k == "timeout" else v for k, v in changes.items()}
+    seq = log.push(ACTION, action_id, "action.changed", {_CAMEL.get(k, k): v for k, v in stored.items()})
+    columns = {("timeout_us" if k == "timeout" else k): v for k, v in stored.items()}
+    await log.conn.execute(A.update().where(A.c.id == action_id).values(**columns))
     return seq
 
 
@@ -230,7 +226,7 @@ async def clear_flow(log: EventLog, scope: OrgScope, flow_type: int) -> int:
 
 # --- mapping -----------------------------------------------------------------------------------------
 
-_CAMEL = {"allowed_to_fail": "allowedToFail"}
+_CAMEL = {"allowed_to_fail": "allowedToFail"}  # event payloads use ZITADEL's JSON names
 
 
 def _micros(value: timedelta) -> int:
