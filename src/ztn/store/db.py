@@ -36,6 +36,9 @@ _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",  # safe with WAL; the default FULL fsyncs every commit
 )
+_SNAPSHOT_CACHES, _SNAPSHOT_VERSION = "ztn_snapshot_caches", "ztn_snapshot_version"
+SNAPSHOT_CACHE_SIZE = 4096
+"""Entries per named snapshot cache and read connection; a full cache starts over."""
 _IDLE_READERS = 4
 """Sync read connections kept open per process: one serves every read unless a read transaction
 is suspended (awaiting something else) while another starts."""
@@ -61,10 +64,11 @@ class SyncReadConnection:
     the sync ``CursorResult``, read by the caller inside the ``read()`` block like the async one.
     """
 
-    __slots__ = ("sync_connection",)
+    __slots__ = ("sync_connection", "_caches")
 
     def __init__(self, sync_connection: sa.Connection) -> None:
         self.sync_connection = sync_connection
+        self._caches: dict[str, dict[Any, Any]] | None = None
 
     @property
     def dialect(self) -> sa.Dialect:
@@ -80,8 +84,33 @@ class SyncReadConnection:
         return self.sync_connection.scalars(statement, parameters, **kw)
 
     def data_version(self) -> int:
-        """SQLite's ``PRAGMA data_version``: changes whenever another connection commits."""
-        return self.sync_connection.exec_driver_sql("PRAGMA data_version").scalar_one()
+        """SQLite's ``PRAGMA data_version``: changes whenever another connection (any process) commits.
+
+        Inside the read transaction it also starts the snapshot, so the value labels exactly the
+        data the transaction's statements see.
+        """
+        raw = self.sync_connection.connection.dbapi_connection
+        return raw.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+
+    def snapshot_cache(self, name: str) -> dict[Any, Any]:
+        """A memo for values read from the database, valid while nothing has been committed.
+
+        Kept per connection and emptied as soon as ``data_version`` moved: any write by any process
+        invalidates every entry, so a hit is always what a query in this snapshot would return.
+        Callers store immutable values and bound nothing: the whole memo is capped here.
+        """
+        if self._caches is None:
+            info = self.sync_connection.info
+            version = self.data_version()
+            caches = info.get(_SNAPSHOT_CACHES)
+            if caches is None or info.get(_SNAPSHOT_VERSION) != version:
+                caches = info[_SNAPSHOT_CACHES] = {}
+                info[_SNAPSHOT_VERSION] = version
+            self._caches = caches
+        cache = self._caches.get(name)
+        if cache is None or len(cache) >= SNAPSHOT_CACHE_SIZE:
+            cache = self._caches[name] = {}
+        return cache
 
 
 class Database:

@@ -26,6 +26,7 @@ from ztn.domain.models import (
     TextMethod,
 )
 from ztn.store import models as m
+from ztn.store.db import SyncReadConnection
 from ztn.store.events import EventLog
 
 I, D = m.instances, m.instance_domains  # noqa: E741 (short aliases keep queries readable)
@@ -35,7 +36,22 @@ AGGREGATE = "instance"
 
 
 async def get_instance(conn: AsyncConnection, instance_id: str, version: str) -> Instance | None:
-    """One query: the instance joined with its domains (one row per domain, one if it has none)."""
+    """One query: the instance joined with its domains (one row per domain, one if it has none).
+
+    On SQLite the result is memoised until the next commit anywhere (see ``snapshot_cache``); the
+    ``Instance`` is frozen and shared, so callers must not mutate its ``domains`` list.
+    """
+    cache = conn.snapshot_cache("instance") if isinstance(conn, SyncReadConnection) else None
+    key = (instance_id, version)
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return hit
+    instance = await _load_instance(conn, instance_id, version)
+    if cache is not None and instance is not None:
+        cache[key] = instance
+    return instance
+
+
+async def _load_instance(conn: AsyncConnection, instance_id: str, version: str) -> Instance | None:
     rows = (await conn.execute(_GET_INSTANCE, {"instance_id": instance_id})).all()
     if not rows:
         return None
