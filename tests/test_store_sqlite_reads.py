@@ -99,3 +99,15 @@ async def test_a_read_suspended_mid_transaction_does_not_block_others(two) -> No
     assert (await a.get_instance(iid)).name == "memo"  # a second read connection serves this one
     release.set()
     assert await task == "memo"
+
+
+async def test_a_read_that_fails_leaves_no_stale_snapshot_behind(two) -> None:  # noqa: ANN001
+    a, b, db = two
+    iid = await create(a)
+    for failing in ("SELECT name FROM instances", "SELECT no_such_column FROM instances"):
+        with pytest.raises((RuntimeError, sa.exc.OperationalError)):
+            async with db.read() as conn:
+                await conn.execute(sa.text(failing))
+                raise RuntimeError("domain error inside the read")
+        await b.update_instance(iid, f"after {failing}")
+        assert (await a.get_instance(iid)).name == f"after {failing}"

@@ -141,15 +141,29 @@ class Database:
     def _sync_read(self) -> Iterator[SyncReadConnection]:
         assert self._read_engine is not None
         conn = self._idle_readers.pop() if self._idle_readers else self._read_engine.connect()
+        # The transaction is sqlite3's own (SQLAlchemy's begin/commit machinery costs more than the
+        # statements on a memo hit); SQLAlchemy's autobegin on a statement is a no-op for pysqlite.
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("BEGIN")
+        ok = False
         try:
-            with conn.begin():
-                yield SyncReadConnection(conn)
+            yield SyncReadConnection(conn)
+            ok = True
         finally:
-            # Reused after a clean commit or rollback (a domain error inside the block is normal).
-            if conn.invalidated or conn.in_transaction() or len(self._idle_readers) >= _IDLE_READERS:
-                conn.close()
-            else:
-                self._idle_readers.append(conn)
+            try:
+                if conn.in_transaction() and ok:  # SQLAlchemy's end ends sqlite3's transaction too
+                    conn.commit()
+                elif conn.in_transaction():
+                    conn.rollback()
+                if raw.in_transaction:
+                    raw.execute("COMMIT" if ok else "ROLLBACK")
+            finally:
+                # Reused after a clean end (a domain error inside the block is normal).
+                reuse = not (conn.invalidated or conn.in_transaction() or raw.in_transaction)
+                if reuse and len(self._idle_readers) < _IDLE_READERS:
+                    self._idle_readers.append(conn)
+                else:
+                    conn.close()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
@@ -239,11 +253,6 @@ def _sqlite_read_engine(target: sa.URL, echo: bool) -> sa.Engine:
         for pragma in (*_SQLITE_PRAGMAS, "PRAGMA query_only=ON"):
             cur.execute(pragma)
         cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: sa.Connection) -> None:
-        # Straight to sqlite3: exec_driver_sql's machinery costs more than the BEGIN itself.
-        conn.connection.dbapi_connection.execute("BEGIN")  # type: ignore[union-attr]
 
     return engine
 
