@@ -270,5 +270,8 @@ async def open_database(url: str, *, echo: bool = False) -> Database:
         engine = create_async_engine(target, echo=echo, pool_size=2, max_overflow=0, pool_timeout=60)
         _configure_sqlite(engine)
         return Database(engine, _sqlite_read_engine(target, echo))
-    engine = create_async_engine(target, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # A fixed set per process: overflow connections were closed on check-in and reopened on the next
+    # burst (one PostgreSQL backend start each); one event loop cannot keep more than ~16 busy, and
+    # workers x 16 stays under PostgreSQL's default max_connections for a few workers.
+    engine = create_async_engine(target, echo=echo, pool_size=16, max_overflow=0, pool_pre_ping=True)
     return Database(engine)
