@@ -91,10 +91,18 @@ def _timed(cmd: list[str], server_pid: int) -> _Timed:
 
 
 def run_wrk(
-    call: Call, connections: int, duration: float, warmup: float, cpus: str | None, server_pid: int
+    call: Call,
+    connections: int,
+    duration: float,
+    warmup: float,
+    cpus: str | None,
+    server_pid: int,
+    lua: str | None = None,
 ) -> Measurement:
+    """``lua``: the script to run instead of ``wrk_script(call)`` (e.g. a varying ``request``); it must keep
+    that script's ``done``, which prints the statistics parsed here."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(wrk_script(call))
+        f.write(wrk_script(call) if lua is None else lua)
         script = f.name
     try:
 

@@ -147,7 +147,10 @@ def start_hello(workers: int, cpus: str | None, log_dir: Path) -> Server:
     return server
 
 
-def start_ztn(data_dir: Path, workers: int, cpus: str | None, log_dir: Path) -> Server:
+def start_ztn(
+    data_dir: Path, workers: int, cpus: str | None, log_dir: Path, database_url: str | None = None
+) -> Server:
+    """``database_url`` None: the SQLite file in ``data_dir``."""
     http, grpc_port = free_port(), free_port()
     addr = [
         "--data-dir", str(data_dir),
@@ -156,6 +159,8 @@ def start_ztn(data_dir: Path, workers: int, cpus: str | None, log_dir: Path) -> 
     ]  # fmt: skip
     cmd = [str(BIN / "ztn"), "serve", *addr, "--grpc", f"127.0.0.1:{grpc_port}"]
     cmd += ["--workers", str(workers), "--log-level", "WARNING"]
+    if database_url:
+        cmd += ["--database-url", database_url]
     server = Server("ztn", _spawn(pinned(cmd, cpus), log_dir / "ztn.log"), http, grpc_port)
     try:
         server.wait_ready(workers)
