@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import listapps
 from doors import ALL_DOORS, call_for, check
 from loadgen import missing_tools, run_h2load, run_wrk, wrk_script
 from pyspy import py_spy, record, report, top_functions
@@ -28,6 +29,7 @@ from results_md import Row, replace_section, table, verdicts
 from servers import ROOT, Server, pinned, start_hello, start_ztn
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+ITEMS = (*ALL_DOORS, listapps.NAME)  # --only choices: the doors, then the ListApps benchmark
 DISTURBED = 0.2  # cores used by unrelated processes during a row above which it is flagged
 
 
@@ -156,7 +158,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--duration", type=int, default=5, help="measured seconds per row (default 5)")
     p.add_argument("--warmup", type=int, default=1, help="warm-up seconds per row, not measured (default 1)")
     p.add_argument("--connections", type=int, default=32, help="concurrent requests (default 32)")
-    p.add_argument("--only", default=",".join(ALL_DOORS), help=f"comma list of {','.join(ALL_DOORS)}")
+    p.add_argument("--only", default=",".join(ITEMS), help=f"comma list of {','.join(ITEMS)}")
     p.add_argument("--workers", default="1,2", help="comma list of worker counts (default 1,2)")
     p.add_argument("--profile", action="store_true", help="also py-spy a 1-worker server under REST load")
     p.add_argument("--profile-seconds", type=int, default=10)
@@ -164,10 +166,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--profile-gil", action="store_true", help="profile only samples holding the GIL")
     p.add_argument("--no-write", action="store_true", help=f"do not update {RESULTS.relative_to(ROOT)}")
     args = p.parse_args(argv)
-    args.doors = [d.strip() for d in args.only.split(",") if d.strip()]
-    unknown = sorted(set(args.doors) - set(ALL_DOORS))
+    items = [d.strip() for d in args.only.split(",") if d.strip()]
+    unknown = sorted(set(items) - set(ITEMS))
     if unknown:
-        p.error(f"unknown door(s) {', '.join(unknown)}; choose from {', '.join(ALL_DOORS)}")
+        p.error(f"unknown item(s) {', '.join(unknown)}; choose from {', '.join(ITEMS)}")
+    args.doors = [d for d in items if d != listapps.NAME]
+    args.listapps = listapps.NAME in items
     args.worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
     return args
 
@@ -175,6 +179,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     needed = {"h2load" if d == "grpc" else "wrk" for d in args.doors} | ({"wrk"} if args.profile else set())
+    needed |= {"wrk", "h2load"} if args.listapps else set()
     problems = missing_tools(needed)
     if args.profile and py_spy() is None:
         problems.append("py-spy not found (install locally: .venv/bin/pip install py-spy)")
@@ -189,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         print("warning: the machine is busy (load average > 0.5); numbers will be noisy", flush=True)
     rows: list[Row] = []
     profile_text = ""
+    listapps_rows: list[listapps.Row] = []
     with tempfile.TemporaryDirectory(prefix="ztn-bench-") as tmp:
         data_dir = Path(tmp)
         for workers in args.worker_counts:
@@ -198,12 +204,17 @@ def main(argv: list[str] | None = None) -> int:
                 f"  profiling a 1-worker server under REST load for {args.profile_seconds} s ...", flush=True
             )
             profile_text = profile(data_dir, args)
+        if args.listapps:
+            listapps_rows, seeding = listapps.bench(data_dir, args, cpu_plan(1), DISTURBED)
     elapsed = (datetime.datetime.now() - started).total_seconds()
     rendered = table(rows)
     checks = verdicts(rows)
-    print("\n" + rendered + "\n\n" + "\n".join(checks))
+    if rows:
+        print("\n" + rendered + "\n\n" + "\n".join(checks))
     if profile_text:
         print("\n" + profile_text)
+    if listapps_rows:
+        print("\nListApps\n" + listapps.report(listapps_rows))
     print(f"\n(whole run: {elapsed:.0f} s)")
     if not args.no_write:
         date = started.strftime("%Y-%m-%d")
@@ -224,9 +235,13 @@ def main(argv: list[str] | None = None) -> int:
                 "\n\n".join(notes(rows, args.connections)),
             ]
         )
-        replace_section(RESULTS, f"Doors ({date})", body)
+        if rows:
+            replace_section(RESULTS, f"Doors ({date})", body)
         if profile_text:
             replace_section(RESULTS, f"Profile: REST GetInstance, 1 worker ({date})", profile_text)
+        if listapps_rows:
+            listapps_body = listapps.section(listapps_rows, seeding, args, command, host)
+            replace_section(RESULTS, f"ListApps ({date})", listapps_body)
         print(f"updated {RESULTS.relative_to(ROOT)}")
     return 0
 
