@@ -74,7 +74,7 @@ async def test_sqlite_connections_enforce_foreign_keys_and_use_wal(database: Dat
     async with database.read() as conn:
         assert (await conn.execute(sa.text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(sa.text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await conn.execute(sa.text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert (await conn.execute(sa.text("PRAGMA busy_timeout"))).scalar() == 30000
 
 
 async def test_data_survives_close_and_reopen(database_url: str) -> None:

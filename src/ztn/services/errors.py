@@ -7,6 +7,8 @@ The status message is ``"<message> (<id>)"`` and the single detail is a
 
 from __future__ import annotations
 
+import logging
+
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import status_pb2
@@ -14,6 +16,9 @@ from google.rpc import status_pb2
 from zitadel import message_pb2
 from ztn.domain.errors import DomainError
 from ztn.gateway.registry import Handler, MethodInfo
+from ztn.store.errors import StoreUnavailable
+
+log = logging.getLogger("ztn.services")
 
 _CODES = {
     kind: getattr(grpc.StatusCode, kind)
@@ -50,5 +55,9 @@ class DomainErrorMiddleware:
             except DomainError as error:
                 code, message, details = status_for(error)
                 await context.abort(code, message, trailing_metadata=(("grpc-status-details-bin", details),))
+            except StoreUnavailable as error:
+                # Transient (lock timeout, lost connection): the client may retry; not a server bug.
+                log.warning("%s: database unavailable: %s", method.path, error)
+                await context.abort(grpc.StatusCode.UNAVAILABLE, "database unavailable, try again")
 
         return mapped

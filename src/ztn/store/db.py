@@ -9,6 +9,7 @@ Writes keep aiosqlite with a small pool, since SQLite has one writer anyway.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -18,11 +19,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from ztn.store.errors import UniqueViolation
+from ztn.store.errors import StoreUnavailable, UniqueViolation
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,11 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same in every ztn process sharing the database.
 _MIGRATION_LOCK_KEY = 0x7A746E_6D6967  # "ztn" "mig"
 _WRITE = "ztn_write"
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another process's write transaction before giving up
+(within a process, writers queue on a lock instead)."""
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA busy_timeout=5000",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",  # safe with WAL; the default FULL fsyncs every commit
 )
@@ -121,6 +124,9 @@ class Database:
         self.dialect: str = engine.dialect.name
         self._read_engine = read_engine
         self._idle_readers: list[sa.Connection] = []
+        # SQLite has one writer: queue this process's writers fairly here instead of letting them
+        # all spin on the busy timeout, where an unlucky one can starve.
+        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -129,13 +135,18 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read-only transaction (one consistent snapshot for all its statements)."""
-        if self._read_engine is None:
-            async with self.engine.connect() as conn:
-                async with conn.begin():
-                    yield conn
-            return
-        with self._sync_read() as conn:
-            yield conn  # type: ignore[misc]  # duck-typed: the AsyncConnection API repositories use
+        try:
+            if self._read_engine is None:
+                async with self.engine.connect() as conn:
+                    async with conn.begin():
+                        yield conn
+                return
+            with self._sync_read() as conn:
+                yield conn  # type: ignore[misc]  # duck-typed: the AsyncConnection API repositories use
+        except (OperationalError, DBAPIError) as exc:
+            if _is_unavailable(exc):
+                raise StoreUnavailable(str(exc.orig)) from exc
+            raise
 
     @contextmanager
     def _sync_read(self) -> Iterator[SyncReadConnection]:
@@ -174,14 +185,27 @@ class Database:
         surface as ``UniqueViolation`` so callers never see driver exceptions.
         """
         try:
-            async with self.engine.connect() as conn:
-                conn = await conn.execution_options(**{_WRITE: True})
-                async with conn.begin():
+            if self._write_lock is None:
+                async with self._write_transaction() as conn:
+                    yield conn
+            else:
+                async with self._write_lock, self._write_transaction() as conn:
                     yield conn
         except IntegrityError as exc:
             if _is_unique_violation(exc):
                 raise UniqueViolation(str(exc.orig)) from exc
             raise
+        except (OperationalError, DBAPIError) as exc:
+            if _is_unavailable(exc):
+                raise StoreUnavailable(str(exc.orig)) from exc
+            raise
+
+    @asynccontextmanager
+    async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(**{_WRITE: True})
+            async with conn.begin():
+                yield conn
 
     async def migrate(self) -> None:
         """``alembic upgrade heads`` in one transaction; serialised across processes.
@@ -211,6 +235,17 @@ class Database:
         await self.engine.dispose()
 
 
+def _is_unavailable(exc: DBAPIError) -> bool:
+    """Lock timeouts and lost connections: transient, unlike a broken statement (which stays a bug)."""
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    if "sqlite" in type(exc.orig).__module__:
+        return "locked" in text or "busy" in text or "unable to open" in text
+    # psycopg: OperationalError is the connection-level class (server gone, connection refused).
+    return isinstance(exc, OperationalError)
+
+
 def _is_unique_violation(exc: IntegrityError) -> bool:
     sqlstate = getattr(exc.orig, "sqlstate", None)  # psycopg
     return sqlstate == "23505" or "UNIQUE constraint failed" in str(exc.orig)
@@ -232,7 +267,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # We emit BEGIN ourselves (below); the driver's implicit transactions would defeat it.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in _SQLITE_PRAGMAS:
+        for pragma in (*_SQLITE_PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"):
             cur.execute(pragma)
         cur.close()
 
@@ -250,7 +285,7 @@ def _sqlite_read_engine(target: sa.URL, echo: bool) -> sa.Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in (*_SQLITE_PRAGMAS, "PRAGMA query_only=ON"):
+        for pragma in (*_SQLITE_PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}", "PRAGMA query_only=ON"):
             cur.execute(pragma)
         cur.close()
 
