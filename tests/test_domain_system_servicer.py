@@ -134,3 +134,22 @@ async def test_add_instance_with_human_owner(servicer: SystemServicer) -> None:
     )
     resp = await servicer.AddInstance(req, CTX)
     assert resp.instance_id and not resp.details.HasField("change_date")
+
+
+def test_fast_timestamps_match_protobufs_own_conversion():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    from ztn.services.timestamps import timestamp
+
+    for value in (
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2026, 11, 24, 1, 2, 3, 456789, tzinfo=UTC),
+        datetime(2026, 3, 29, 2, 30, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2026, 11, 24, 1, 2, 3),  # naive: UTC by convention
+    ):
+        expected = Timestamp()
+        expected.FromDatetime(value if value.tzinfo else value.replace(tzinfo=UTC))
+        assert timestamp(value) == expected, value

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from google.protobuf import timestamp_pb2
-
 from zitadel import instance_pb2, object_pb2, system_pb2
 from ztn.domain import models as d
+from ztn.services.timestamps import timestamp
 
 _STATE = {d.InstanceState.RUNNING: instance_pb2.STATE_RUNNING}
 
@@ -116,20 +115,15 @@ def added_instance(req: system_pb2.AddInstanceRequest) -> d.NewInstance:
 # --- domain -> responses -----------------------------------------------------------------------------
 
 
-def _timestamp(value: datetime) -> timestamp_pb2.Timestamp:
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(value)
-    return ts
-
-
 def object_details(details: d.ObjectDetails) -> object_pb2.ObjectDetails:
     """Unset dates stay unset, so they are omitted in JSON (AddInstance has no changeDate)."""
-    msg = object_pb2.ObjectDetails(sequence=details.sequence, resource_owner=details.resource_owner)
-    if details.creation_date is not None:
-        msg.creation_date.CopyFrom(_timestamp(details.creation_date))
-    if details.change_date is not None:
-        msg.change_date.CopyFrom(_timestamp(details.change_date))
-    return msg
+    created, changed = details.creation_date, details.change_date
+    return object_pb2.ObjectDetails(
+        sequence=details.sequence,
+        resource_owner=details.resource_owner,
+        creation_date=timestamp(created) if created is not None else None,
+        change_date=timestamp(changed) if changed is not None else None,
+    )
 
 
 def list_details(page: d.Page[object], *, total_only: bool = False) -> object_pb2.ListDetails:
@@ -137,7 +131,7 @@ def list_details(page: d.Page[object], *, total_only: bool = False) -> object_pb
     if not total_only:
         msg.processed_sequence = page.processed_sequence
         if page.view_timestamp is not None:
-            msg.view_timestamp.CopyFrom(_timestamp(page.view_timestamp))
+            msg.view_timestamp.CopyFrom(timestamp(page.view_timestamp))
     return msg
 
 
