@@ -25,7 +25,9 @@ class AppsMixin:
         page = await self.apps.list(
             org_scope(), request.project_id, list_query(request.query), conv.name_filters(request.queries)
         )
-        return mgmt.ListAppsResponse(details=list_details(page), result=[conv.app(a) for a in page.items])
+        return mgmt.ListAppsResponse(
+            details=list_details(page), result=[conv.app_fields(a) for a in page.items]
+        )
 
     async def AddOIDCApp(self, request: mgmt.AddOIDCAppRequest, context: Any) -> mgmt.AddOIDCAppResponse:
         added = await self.apps.add_oidc(

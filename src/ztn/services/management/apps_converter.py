@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from google.protobuf import duration_pb2
 
@@ -11,7 +12,6 @@ from zitadel import app_pb2, message_pb2
 from zitadel import management_pb2 as mgmt
 from ztn.domain import project_models as pm
 from ztn.domain.models import TextMethod
-from ztn.services.system_converter import object_details
 
 # --- requests -> domain ------------------------------------------------------------------------------
 
@@ -96,40 +96,52 @@ def _duration(value: timedelta) -> duration_pb2.Duration:
 
 
 def app(value: pm.App) -> app_pb2.App:
-    msg = app_pb2.App(
-        id=value.id, details=object_details(value.details), state=int(value.state), name=value.name
-    )
+    return app_pb2.App(**app_fields(value))
+
+
+def app_fields(value: pm.App) -> dict[str, Any]:
+    """``app_pb2.App`` constructor arguments. Lists pass these dicts straight to the response's
+    constructor: building 100 nested messages from plain values is about twice as fast as building
+    each sub-message and copying it into its parent."""
+    d = value.details
+    details: dict[str, Any] = {"sequence": d.sequence, "resource_owner": d.resource_owner}
+    if d.creation_date is not None:
+        details["creation_date"] = _timestamp(d.creation_date)
+    if d.change_date is not None:
+        details["change_date"] = _timestamp(d.change_date)
+    fields: dict[str, Any] = {
+        "id": value.id,
+        "details": details,
+        "state": int(value.state),
+        "name": value.name,
+    }
     c = value.config
-    if isinstance(c, pm.OidcConfig):
+    if isinstance(c, pm.ApiConfig):
+        fields["api_config"] = {"client_id": value.client_id, "auth_method_type": int(c.auth_method)}
+    elif isinstance(c, pm.OidcConfig):
         problems = localized(value.compliance_problems)
-        msg.oidc_config.CopyFrom(
-            app_pb2.OIDCConfig(
-                redirect_uris=c.redirect_uris,
-                response_types=[int(x) for x in c.response_types],
-                grant_types=[int(x) for x in c.grant_types],
-                app_type=int(c.app_type),
-                client_id=value.client_id,
-                auth_method_type=int(c.auth_method),
-                post_logout_redirect_uris=c.post_logout_redirect_uris,
-                version=app_pb2.OIDC_VERSION_1_0,
-                none_compliant=bool(problems),
-                compliance_problems=problems,
-                dev_mode=c.dev_mode,
-                access_token_type=int(c.access_token_type),
-                access_token_role_assertion=c.access_token_role_assertion,
-                id_token_role_assertion=c.id_token_role_assertion,
-                id_token_userinfo_assertion=c.id_token_userinfo_assertion,
-                clock_skew=_duration(c.clock_skew),  # always set: "0s" in JSON, as ZITADEL does
-                additional_origins=c.additional_origins,
-                allowed_origins=value.allowed_origins,
-                skip_native_app_success_page=c.skip_native_app_success_page,
-                back_channel_logout_uri=c.back_channel_logout_uri,
-                login_version=_login_version(c.login_version),
-            )
-        )
-    elif isinstance(c, pm.ApiConfig):
-        msg.api_config.CopyFrom(
-            app_pb2.APIConfig(client_id=value.client_id, auth_method_type=int(c.auth_method))
+        fields["oidc_config"] = app_pb2.OIDCConfig(
+            redirect_uris=c.redirect_uris,
+            response_types=[int(x) for x in c.response_types],
+            grant_types=[int(x) for x in c.grant_types],
+            app_type=int(c.app_type),
+            client_id=value.client_id,
+            auth_method_type=int(c.auth_method),
+            post_logout_redirect_uris=c.post_logout_redirect_uris,
+            version=app_pb2.OIDC_VERSION_1_0,
+            none_compliant=bool(problems),
+            compliance_problems=problems,
+            dev_mode=c.dev_mode,
+            access_token_type=int(c.access_token_type),
+            access_token_role_assertion=c.access_token_role_assertion,
+            id_token_role_assertion=c.id_token_role_assertion,
+            id_token_userinfo_assertion=c.id_token_userinfo_assertion,
+            clock_skew=_duration(c.clock_skew),  # always set: "0s" in JSON, as ZITADEL does
+            additional_origins=c.additional_origins,
+            allowed_origins=value.allowed_origins,
+            skip_native_app_success_page=c.skip_native_app_success_page,
+            back_channel_logout_uri=c.back_channel_logout_uri,
+            login_version=_login_version(c.login_version),
         )
     else:
         saml = app_pb2.SAMLConfig(login_version=_login_version(c.login_version))
@@ -137,5 +149,16 @@ def app(value: pm.App) -> app_pb2.App:
             saml.metadata_xml = c.metadata_xml
         else:
             saml.metadata_url = c.metadata_url or ""
-        msg.saml_config.CopyFrom(saml)
-    return msg
+        fields["saml_config"] = saml
+    return fields
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _timestamp(value: datetime) -> dict[str, int]:
+    """Timestamp constructor arguments (``services.timestamps.timestamp`` without the message)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - _EPOCH
+    return {"seconds": delta.days * 86400 + delta.seconds, "nanos": delta.microseconds * 1000}
