@@ -22,7 +22,7 @@ from ztn.auth.permissions import ALL_PERMISSIONS, AUTHENTICATED, permissions_of,
 from ztn.auth.system_users import SYSTEM_OWNER, SYSTEM_OWNER_VIEWER, SystemUser
 from ztn.domain.credentials import pat_hash
 from ztn.domain.errors import DomainError, Kind, permission_denied, unauthenticated
-from ztn.store import accounts_repo, tenancy_repo, trusted_domains_repo
+from ztn.store import accounts_repo, caller_repo, tenancy_repo, trusted_domains_repo
 from ztn.store.db import Database
 from ztn.store.models import utcnow
 
@@ -106,8 +106,14 @@ class Access:
         key = (target, pat_hash(token), org_header)
         hit = memo.get(key) if memo is not None else None
         if hit is None:
-            instance_id = await self._instance(conn, target)
-            hit = await self._pat_caller(conn, instance_id, token, org_header)
+            if target.host and not target.instance_id and not target.default_instance:
+                # Routing by host (the usual case): instance and token in one round trip.
+                by_host, record = await caller_repo.instance_and_pat(conn, target.host, key[1])
+                instance_id = await self._instance(conn, target, by_host or "")
+                hit = await self._record_caller(conn, instance_id, record, org_header)
+            else:
+                instance_id = await self._instance(conn, target)
+                hit = await self._pat_caller(conn, instance_id, token, org_header)
             if memo is not None:
                 memo[key] = hit
         caller, expiration = hit
@@ -115,7 +121,8 @@ class Access:
             raise token_invalid()
         return caller
 
-    async def _instance(self, conn: AsyncConnection, target: Target) -> str:
+    async def _instance(self, conn: AsyncConnection, target: Target, by_host: str | None = None) -> str:
+        """``by_host``: the instance routed by ``target.host`` when the caller already looked it up."""
         if target.instance_id:
             if _ID_SHAPE.match(target.instance_id) and await tenancy_repo.instance_exists(
                 conn, target.instance_id
@@ -133,7 +140,9 @@ class Access:
         else:
             if not target.host:
                 raise InstanceNotFound(parent="no instanceHost specified")
-            instance_id = await tenancy_repo.instance_by_domain(conn, target.host) or ""
+            if by_host is None:
+                by_host = await tenancy_repo.instance_by_domain(conn, target.host)
+            instance_id = by_host or ""
             if not instance_id:
                 raise InstanceNotFound()
         public = target.public_host
@@ -147,6 +156,11 @@ class Access:
     ) -> tuple[Caller, datetime | None]:
         """The caller and its token's expiry."""
         record = await accounts_repo.find_pat(conn, pat_hash(token)) if token else None
+        return await self._record_caller(conn, instance_id, record, org_header)
+
+    async def _record_caller(
+        self, conn: AsyncConnection, instance_id: str, record: accounts_repo.PatRecord | None, org_header: str
+    ) -> tuple[Caller, datetime | None]:
         if (
             record is None
             or record.instance_id != instance_id  # a token never acts outside its own instance

@@ -38,6 +38,7 @@ from ztn.domain.project_models import (
     ResourceOwnerFilter,
     SamlConfig,
 )
+from ztn.store.db import SyncReadConnection
 from ztn.store.events import EventLog
 from ztn.store.projects_models import projects as P
 from ztn.store.projects_models import projects_apps as A
@@ -226,6 +227,23 @@ async def list_apps(
     cache hits at once); rows are mapped by position (``_app_page_row``).
     """
     params = {"project_id": project_id, "instance_id": scope.instance_id, "org_id": scope.org_id}
+    # SQLite: unfiltered pages are memoised in the read snapshot's cache (emptied by any commit in any
+    # process, so a hit is what the queries would return); few pages per connection: they are large.
+    memo = conn.snapshot_cache("app_pages") if isinstance(conn, SyncReadConnection) and not names else None
+    key = (project_id, scope.instance_id, scope.org_id, query.offset, limit)
+    if memo is not None and (hit := memo.get(key)) is not None:
+        return hit
+    if memo is not None and len(memo) >= _PAGE_MEMO_SIZE:
+        memo.clear()
+    result = await _list_apps(conn, params, names, query, limit)
+    if memo is not None:
+        memo[key] = result
+    return result
+
+
+async def _list_apps(
+    conn: AsyncConnection, params: dict[str, Any], names: Sequence[NameFilter], query: ListQuery, limit: int
+) -> tuple[list[App], int, int]:
     if names:
         where = [*_APP_SCOPE, *(_app_name_condition(f, conn.dialect.name) for f in names)]
         counted = sa.select(sa.func.count(), sa.func.max(A.c.sequence)).select_from(A).where(*where)
@@ -273,6 +291,7 @@ _APP_PAGE = (
     .limit(sa.bindparam("limit"))
 )
 _APP_STATES = {int(s): s for s in AppState}
+_PAGE_MEMO_SIZE = 32
 _CONFIG_MEMO: dict[tuple[str, str], AppConfig] = {}
 _CONFIG_MEMO_SIZE = 1024
 
