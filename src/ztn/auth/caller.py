@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Caller:
     """Instance/org-level permissions in this org context."""
     project_grants: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """permission -> ids of the projects on which a project-scoped membership grants it."""
+
+    def __post_init__(self) -> None:
+        # Callers are cached and shared between calls (domain/access.py): keep them immutable.
+        if not isinstance(self.project_grants, MappingProxyType):
+            object.__setattr__(self, "project_grants", MappingProxyType(dict(self.project_grants)))
 
     def can(self, permission: str, project_id: str | None = None) -> bool:
         """Instance/org-level permission, or (with ``project_id``) a project membership granting it."""
