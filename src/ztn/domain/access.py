@@ -98,9 +98,10 @@ class Access:
     async def _memoised_pat_caller(
         self, conn: AsyncConnection, target: Target, token: str, org_header: str
     ) -> Caller:
-        """Steps 1-3 for a PAT. On SQLite a success is memoised in the read snapshot's cache (emptied
-        by any commit in any process, so a removed token, domain or membership is seen at once);
-        only the expiry depends on the clock, so it is re-checked on every hit."""
+        """Steps 1-3 for a PAT. A success is memoised in the read connection's snapshot cache (emptied
+        by commits in any process: at once on SQLite, once the notification arrives on PostgreSQL, so
+        a removed token, domain or membership is soon seen); only the expiry depends on the clock, so
+        it is re-checked on every hit."""
         snapshot_cache = getattr(conn, "snapshot_cache", None)
         memo = snapshot_cache("pat_caller") if snapshot_cache is not None else None
         key = (target, pat_hash(token), org_header)

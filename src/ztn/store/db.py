@@ -4,15 +4,32 @@ Hot paths use SQLAlchemy Core; there is no ORM session. Repositories see the ``A
 API (``await conn.execute(...)``). On SQLite, reads run on a synchronous connection on the event-loop
 thread (:class:`SyncReadConnection`): WAL readers never wait for the writer, and a query costs
 microseconds, far less than handing it to an aiosqlite thread and fighting that thread for the GIL.
-Writes keep aiosqlite with a small pool, since SQLite has one writer anyway.
+Writes keep aiosqlite with a small pool, since SQLite has one writer anyway. On PostgreSQL, reads
+get an :class:`AsyncReadConnection` (autocommit, pool connection checked out on the first statement).
+
+Both read connections offer ``snapshot_cache(name)``, a memo of values read from the database
+(``read_cache(conn, name)`` also accepts write connections, which have none):
+
+- SQLite: per read connection, emptied when ``PRAGMA data_version`` moves (any commit by any
+  process), so a hit is exactly what a query would return.
+- PostgreSQL: per process, keyed by a local version. Every ``write()`` sends ``NOTIFY ztn_changes``
+  (delivered on commit) and bumps the local version after its commit (read-your-writes within the
+  process); a background task keeps one LISTEN connection and bumps the version on every
+  notification from another process. While that listener is not listening (start-up, lost
+  connection, reconnecting) caching is off, and the version is bumped again once it listens.
+  Eventual consistency: a hit may miss a commit of another process for as long as its notification
+  takes to arrive (usually well under a millisecond on one host; a silently dead listener
+  connection is noticed by TCP keepalives within ~25 s). ZITADEL's own read side (projections) is
+  eventually consistent too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +62,17 @@ SNAPSHOT_CACHE_SIZE = 4096
 _IDLE_READERS = 4
 """Sync read connections kept open per process: one serves every read unless a read transaction
 is suspended (awaiting something else) while another starts."""
+CHANGES_CHANNEL = "ztn_changes"
+"""PostgreSQL NOTIFY channel: every write transaction notifies it, every process listens."""
+_LISTEN_RETRY = (0.1, 5.0)
+"""First and longest pause (seconds) before the listener reconnects; doubled per failure."""
+# Notice a silently dead listener connection (no RST ever arrives) within ~25 s.
+_LISTENER_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
 
 
 def normalize_url(url: str) -> sa.URL:
@@ -116,6 +144,62 @@ class SyncReadConnection:
         return cache
 
 
+class AsyncReadConnection:
+    """PostgreSQL (and in-memory SQLite) reads: the API of :class:`SyncReadConnection` over a pooled
+    ``AsyncConnection`` that is checked out on the first statement, so a read served entirely from
+    the snapshot caches costs no round trip at all.
+
+    PostgreSQL reads run in autocommit: under READ COMMITTED every statement takes its own snapshot
+    anyway, so a BEGIN/COMMIT pair would cost two round trips and change nothing for a read.
+    """
+
+    __slots__ = ("_db", "_stack", "_conn", "_version")
+
+    def __init__(self, db: Database, stack: AsyncExitStack, version: int | None) -> None:
+        self._db, self._stack, self._version = db, stack, version
+        self._conn: AsyncConnection | None = None
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        return self._db.engine.dialect
+
+    async def connection(self) -> AsyncConnection:
+        if self._conn is None:
+            conn = await self._stack.enter_async_context(self._db.engine.connect())
+            if self._db.is_postgres:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            else:  # in-memory SQLite: a transaction, as before
+                await self._stack.enter_async_context(conn.begin())
+            self._conn = conn
+        return self._conn
+
+    async def execute(self, statement: Any, parameters: Any = None, **kw: Any) -> sa.CursorResult[Any]:
+        return await (await self.connection()).execute(statement, parameters, **kw)
+
+    async def scalar(self, statement: Any, parameters: Any = None, **kw: Any) -> Any:
+        return await (await self.connection()).scalar(statement, parameters, **kw)
+
+    async def scalars(self, statement: Any, parameters: Any = None, **kw: Any) -> sa.ScalarResult[Any]:
+        return await (await self.connection()).scalars(statement, parameters, **kw)
+
+    def snapshot_cache(self, name: str) -> dict[Any, Any]:
+        """A memo for values read from the database (see the module docstring for its consistency).
+
+        The version is taken when the read starts, before any statement: if anything commits after
+        that, the version moves and what this read stores lands in a memo nobody reads again. While
+        caching is off (listener down) or the version moved, a fresh throwaway dict is returned, so
+        callers need no special case. Callers store immutable values; the memo is capped here.
+        """
+        return self._db._snapshot_cache(self._version, name)
+
+
+def read_cache(conn: Any, name: str) -> dict[Any, Any] | None:
+    """The named snapshot cache of a ``Database.read()`` connection; None for a write connection
+    (inside a write transaction, reads must see the transaction's own changes)."""
+    snapshot_cache = getattr(conn, "snapshot_cache", None)
+    return snapshot_cache(name) if snapshot_cache is not None else None
+
+
 class Database:
     """One engine per process. ``read()`` and ``write()`` hand out connections inside a transaction."""
 
@@ -127,19 +211,84 @@ class Database:
         # SQLite has one writer: queue this process's writers fairly here instead of letting them
         # all spin on the busy timeout, where an unlucky one can starve.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        # Snapshot caches of the async read path (see the module docstring). In-memory SQLite is
+        # private to this process, so local bumps alone keep it exact: caching is always on there.
+        self._version = 0
+        self._caches: dict[str, dict[Any, Any]] = {}
+        self._caching = not self.is_postgres
+        self._token = secrets.token_hex(8)  # NOTIFY payload: a process ignores its own notifications
+        self._listener: asyncio.Task[None] | None = None
+        self.listener_pid: int | None = None
+        """Backend pid of the LISTEN connection while it is listening (tests terminate it)."""
+        self.reconnect_pause: Callable[[float], Awaitable[Any]] = asyncio.sleep
+        """How the listener waits before reconnecting (tests hold it down with their own)."""
 
     @property
     def is_postgres(self) -> bool:
         return self.dialect == "postgresql"
 
+    @property
+    def caching(self) -> bool:
+        """Whether the async read path's snapshot caches are on (PostgreSQL: the listener listens)."""
+        return self._caching
+
+    def bump(self) -> None:
+        """Something may have changed: every async snapshot cache starts over."""
+        self._version += 1
+        self._caches = {}
+
+    def _snapshot_cache(self, version: int | None, name: str) -> dict[Any, Any]:
+        if version is None or version != self._version or not self._caching:
+            return {}
+        cache = self._caches.get(name)
+        if cache is None or len(cache) >= SNAPSHOT_CACHE_SIZE:
+            cache = self._caches[name] = {}
+        return cache
+
+    def start_listening(self) -> None:
+        """PostgreSQL: start the background LISTEN task that turns caching on (idempotent)."""
+        if self.is_postgres and self._listener is None:
+            self._listener = asyncio.create_task(self._listen(), name="ztn-changes-listener")
+
+    def _set_listening(self, pid: int | None) -> None:
+        # Bump on both edges: entries cached before a gap may have missed notifications.
+        if pid is None:
+            self._caching, self.listener_pid = False, None
+            self.bump()
+        else:
+            self.bump()
+            self._caching, self.listener_pid = True, pid
+
+    async def _listen(self) -> None:
+        import psycopg
+
+        conninfo = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pause = _LISTEN_RETRY[0]
+        while True:
+            try:
+                connect = psycopg.AsyncConnection.connect
+                async with await connect(conninfo, autocommit=True, **_LISTENER_KEEPALIVES) as conn:
+                    await conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+                    self._set_listening(conn.info.backend_pid)
+                    pause = _LISTEN_RETRY[0]
+                    async for note in conn.notifies():
+                        if note.payload != self._token:
+                            self.bump()
+            except Exception as exc:  # any failure: caching stays off and we retry (CancelledError ends)
+                log.warning("change listener not listening (caching off until it is back): %s", exc)
+            finally:
+                self._set_listening(None)
+            await self.reconnect_pause(pause)
+            pause = min(pause * 2, _LISTEN_RETRY[1])
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only transaction (one consistent snapshot for all its statements)."""
+        """A read-only connection: one transaction (snapshot) on SQLite, autocommit on PostgreSQL
+        (READ COMMITTED gives each statement its own snapshot either way)."""
         try:
             if self._read_engine is None:
-                async with self.engine.connect() as conn:
-                    async with conn.begin():
-                        yield conn
+                async with AsyncExitStack() as stack:
+                    yield AsyncReadConnection(self, stack, self._version)  # type: ignore[misc]  # duck-typed
                 return
             with self._sync_read() as conn:
                 yield conn  # type: ignore[misc]  # duck-typed: the AsyncConnection API repositories use
@@ -202,10 +351,17 @@ class Database:
 
     @asynccontextmanager
     async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            conn = await conn.execution_options(**{_WRITE: True})
-            async with conn.begin():
-                yield conn
+        try:
+            async with self.engine.connect() as conn:
+                conn = await conn.execution_options(**{_WRITE: True})
+                async with conn.begin():
+                    yield conn
+                    if self.is_postgres:  # other processes' caches: delivered only if this commits
+                        await conn.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}, '{self._token}'")
+        finally:
+            # After the commit (or a failure, whose outcome may be unknown): this process's next
+            # read must not be served from a memo filled before the change.
+            self.bump()
 
     async def migrate(self) -> None:
         """``alembic upgrade heads`` in one transaction; serialised across processes.
@@ -228,6 +384,11 @@ class Database:
             return False
 
     async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
         while self._idle_readers:
             self._idle_readers.pop().close()
         if self._read_engine is not None:
@@ -308,5 +469,11 @@ async def open_database(url: str, *, echo: bool = False) -> Database:
     # A fixed set per process: overflow connections were closed on check-in and reopened on the next
     # burst (one PostgreSQL backend start each); one event loop cannot keep more than ~16 busy, and
     # workers x 16 stays under PostgreSQL's default max_connections for a few workers.
-    engine = create_async_engine(target, echo=echo, pool_size=16, max_overflow=0, pool_pre_ping=True)
-    return Database(engine)
+    #
+    # No pre-ping: it costs a round trip per checkout. A connection found dead by a statement is
+    # invalidated (with every older one in the pool) and the call answers UNAVAILABLE
+    # (StoreUnavailable), which clients retry; recycling bounds how long an idle one can sit.
+    engine = create_async_engine(target, echo=echo, pool_size=16, max_overflow=0, pool_recycle=1800)
+    db = Database(engine)
+    db.start_listening()
+    return db

@@ -26,7 +26,7 @@ from ztn.domain.models import (
     TextMethod,
 )
 from ztn.store import models as m
-from ztn.store.db import SyncReadConnection
+from ztn.store.db import read_cache
 from ztn.store.events import EventLog
 
 I, D = m.instances, m.instance_domains  # noqa: E741 (short aliases keep queries readable)
@@ -38,10 +38,10 @@ AGGREGATE = "instance"
 async def get_instance(conn: AsyncConnection, instance_id: str, version: str) -> Instance | None:
     """One query: the instance joined with its domains (one row per domain, one if it has none).
 
-    On SQLite the result is memoised until the next commit anywhere (see ``snapshot_cache``); the
-    ``Instance`` is frozen and shared, so callers must not mutate its ``domains`` list.
+    On a read connection the result is memoised until the next commit (see ``snapshot_cache`` in
+    ``db``); the ``Instance`` is frozen and shared, so callers must not mutate its ``domains`` list.
     """
-    cache = conn.snapshot_cache("instance") if isinstance(conn, SyncReadConnection) else None
+    cache = read_cache(conn, "instance")
     key = (instance_id, version)
     if cache is not None and (hit := cache.get(key)) is not None:
         return hit

@@ -38,7 +38,7 @@ from ztn.domain.project_models import (
     ResourceOwnerFilter,
     SamlConfig,
 )
-from ztn.store.db import SyncReadConnection
+from ztn.store.db import read_cache
 from ztn.store.events import EventLog
 from ztn.store.projects_models import projects as P
 from ztn.store.projects_models import projects_apps as A
@@ -227,9 +227,9 @@ async def list_apps(
     cache hits at once); rows are mapped by position (``_app_page_row``).
     """
     params = {"project_id": project_id, "instance_id": scope.instance_id, "org_id": scope.org_id}
-    # SQLite: unfiltered pages are memoised in the read snapshot's cache (emptied by any commit in any
-    # process, so a hit is what the queries would return); few pages per connection: they are large.
-    memo = conn.snapshot_cache("app_pages") if isinstance(conn, SyncReadConnection) and not names else None
+    # Unfiltered pages are memoised in the read connection's snapshot cache (emptied by commits in any
+    # process, see ``db``); few pages per cache: they are large.
+    memo = read_cache(conn, "app_pages") if not names else None
     key = (project_id, scope.instance_id, scope.org_id, query.offset, limit)
     if memo is not None and (hit := memo.get(key)) is not None:
         return hit
