@@ -18,8 +18,10 @@ Per call, in ZITADEL's interceptor order (the first failure decides the error):
 
 Everything per method (permission, check-field and instance-id getters) is decided once at wrap
 time; methods without a declared permission (Healthz) are returned unwrapped. The servicer sees the
-caller through :func:`ztn.auth.caller.current_caller`. Nothing is cached across calls, so every
-replica sees removed tokens, memberships and domains at once.
+caller through :func:`ztn.auth.caller.current_caller`. The resolved caller is memoised in the store's
+snapshot cache (``domain/access.py``), which any commit empties: at once in the committing process
+and through ``PRAGMA data_version`` (SQLite) or LISTEN/NOTIFY (PostgreSQL) in the others; a token's
+expiry is re-checked on every call.
 """
 
 from __future__ import annotations
