@@ -1,0 +1,1 @@
+"""Healthchecks-compatible monitoring: the rules of checks, pings, statuses, schedules and badges."""
