@@ -27,6 +27,7 @@ _T = FieldDescriptor
 _INT64 = frozenset({_T.TYPE_INT64, _T.TYPE_UINT64, _T.TYPE_SINT64, _T.TYPE_FIXED64, _T.TYPE_SFIXED64})
 _TS_MIN, _TS_MAX = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z
 _WRAPPERS_FILE = "google/protobuf/wrappers.proto"
+_TIMESTAMP = "google.protobuf.Timestamp"
 
 
 def _b64(v: bytes) -> str:
@@ -105,6 +106,17 @@ def _format_timestamp(seconds: int, nanos: int) -> str:
     return _timestamp(SimpleNamespace(seconds=seconds, nanos=nanos))  # now on the fast path
 
 
+def _timestamp_iso(m: Message) -> str:
+    """``datetime.isoformat()`` of the UTC instant: ``+00:00``, microseconds only when non-zero."""
+    seconds, nanos = m.seconds, m.nanos
+    if not (_TS_MIN <= seconds <= _TS_MAX) or not (0 <= nanos < 1_000_000_000):
+        raise JsonCodecError(f"timestamp out of range: seconds={seconds} nanos={nanos}")
+    moment = _EPOCH + datetime.timedelta(seconds=seconds, microseconds=nanos // 1000)
+    return moment.isoformat()
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
 _TS_NAMES = {
     "DAYS": _DAYS,
     "HHMM": _HH_MM,
@@ -175,7 +187,8 @@ class Encoder:
         if special is not None:
             self._plans[desc] = special
             return special
-        if len(desc.fields) > self.WIDE_FIELDS or desc.extension_ranges:
+        wide = len(desc.fields) > self.WIDE_FIELDS and not self.style.declaration_order
+        if wide or desc.extension_ranges:
             return self._compile_walk(desc)
         return self._compile_direct(desc)
 
@@ -190,7 +203,10 @@ class Encoder:
             if not _is_synthetic(oneof.fields[0]):
                 var = oneof_vars[oneof.name] = f"w{len(oneof_vars)}"
                 lines.append(f"    {var} = m.WhichOneof({oneof.name!r})")
-        for fd in sorted(desc.fields, key=lambda f: f.number):  # ListFields() order
+        in_place = self.style.emit_unpopulated and self.style.declaration_order
+        order = desc.fields if self.style.declaration_order else sorted(desc.fields, key=lambda f: f.number)
+        iso = self.style.timestamp_format == "isoformat"
+        for fd in order:  # ListFields() order unless the style asks for declaration order
             key, read = repr(self._key(fd)), _read(fd.name)
             mt = fd.message_type
             if fd.is_repeated:  # repeated and map fields: print when non-empty
@@ -205,7 +221,7 @@ class Encoder:
                 var = oneof_vars[fd.containing_oneof.name]
                 expr = self._item_expr(fd, read, src)
                 lines.append(f"    if {var} == {fd.name!r}: out[{key}] = {expr}")
-            elif fd.has_presence and mt is not None and mt.full_name == "google.protobuf.Timestamp":
+            elif fd.has_presence and not iso and mt is not None and mt.full_name == _TIMESTAMP:
                 lines += _timestamp_lines(fd.name, read, f"out[{key}]")
             elif fd.has_presence:
                 expr = self._item_expr(fd, read, src)
@@ -213,7 +229,11 @@ class Encoder:
             else:  # implicit presence: set means non-zero (-0.0 included, as upb sees it)
                 test = "v or cs(1.0, v) < 0" if fd.type in (_T.TYPE_DOUBLE, _T.TYPE_FLOAT) else "v"
                 lines += [f"    v = {read}", f"    if {test}: out[{key}] = {self._item_expr(fd, 'v', src)}"]
-        if self.style.emit_unpopulated:  # absent fields after present ones, as json_format adds them
+            if in_place:
+                default = self._unpopulated_expr(fd, src)
+                if default is not None:
+                    lines.append(f"    if {key} not in out: out[{key}] = {default}")
+        if self.style.emit_unpopulated and not in_place:  # absent fields after present ones, as json_format
             for fd in desc.fields:
                 default = self._unpopulated_expr(fd, src)
                 if default is not None:
@@ -286,6 +306,8 @@ class Encoder:
         if fd.is_repeated:
             return list
         if fd.has_presence:
+            if self.style.omit_unset_optionals and fd.message_type is None:
+                return None
             real_oneof = fd.containing_oneof is not None and not _is_synthetic(fd)
             is_null = self.style.null_unset_messages and not real_oneof
             return (lambda: None) if is_null else None
@@ -348,7 +370,7 @@ class Encoder:
                 return lambda m: m.value
             return lambda m: conv(m.value)
         if name == "google.protobuf.Timestamp":
-            return _timestamp
+            return _timestamp_iso if self.style.timestamp_format == "isoformat" else _timestamp
         if name in ("google.protobuf.Duration", "google.protobuf.FieldMask"):
             return _to_json_string
         if name == "google.protobuf.Value":

@@ -22,7 +22,26 @@ class JsonStyle:
     """Print 64-bit integers as JSON numbers instead of strings."""
     ignore_unknown_fields: bool = True
     """Unknown input keys (and unknown enum names) are ignored, as grpc-gateway's DiscardUnknown."""
+    omit_unset_optionals: bool = False
+    """With emit_unpopulated: unset proto3 ``optional`` scalars stay omitted (messages still print null)."""
+    declaration_order: bool = False
+    """Keys in field declaration order, unpopulated ones included in place (Python APIs' key order)."""
+    timestamp_format: str = "rfc3339"
+    """"rfc3339" (``...Z``, protojson) or "isoformat": Python's ``datetime.isoformat()`` of the UTC instant,
+    ``2020-03-24T14:02:03+00:00``, microseconds only when non-zero."""
 
 
 CANONICAL = JsonStyle()
 """proto3 JSON as Go protojson / connect-go print it; also ZITADEL's REST style."""
+
+SNAKE_NULLS_ISO = JsonStyle(
+    proto_names=True,
+    emit_unpopulated=True,
+    null_unset_messages=True,
+    omit_unset_optionals=True,
+    int64_as_numbers=True,
+    declaration_order=True,
+    timestamp_format="isoformat",
+)
+"""The JSON of Python web APIs (Django's JsonResponse): snake_case keys in declaration order, zero values
+printed, unset messages as null, optional scalars present only when set, plain numbers, ``+00:00``."""
