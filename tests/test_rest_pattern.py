@@ -65,7 +65,8 @@ def test_literal_matches_its_percent_encoded_form() -> None:
     "template, reason",
     [
         ("v1/items", "start with '/'"),
-        ("/v1/items/", "empty segment"),
+        ("/v1/items//", "empty segment"),
+        ("/v1/**/", "cannot be followed"),
         ("/v1//items", "empty segment"),
         ("/v1/**/x", "last segment"),
         ("/v1/{a=**}/{b=**}", "more than one"),
@@ -117,3 +118,10 @@ def test_overlap_detection() -> None:
     assert not overlaps(p("/v1/items/{id}"), p("/v1/things/{id}"))
     assert not overlaps(p("/v1/items/{id}:a"), p("/v1/items/{id}:b"))
     assert not overlaps(p("/v1/items"), p("/v1/items/{id}"))
+
+
+def test_a_trailing_slash_template_matches_only_paths_with_the_slash() -> None:
+    t = parse_template("/api/{version}/checks/")
+    assert t.trailing_slash
+    assert t.match(["api", "v3", "checks"]) == {("version",): "v3"}  # the door strips the slash first
+    assert not parse_template("/api/{version}/checks").trailing_slash

@@ -167,7 +167,7 @@ def _method_with(rule: http_pb2.HttpRule) -> MethodInfo:
 @pytest.mark.parametrize(
     "rule, reason",
     [
-        (http_pb2.HttpRule(get="/v1/things/"), "empty segment"),
+        (http_pb2.HttpRule(get="/v1/things//"), "empty segment"),
         (http_pb2.HttpRule(get="/v1/{a=**}/{b=**}"), "more than one"),
         (http_pb2.HttpRule(get="v1/x"), "start with"),
         (http_pb2.HttpRule(get="/v1/{nope}"), "no field 'nope'"),

@@ -71,7 +71,7 @@ class HttpGateway:
 
     async def dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.method == "OPTIONS":
-            preflight = self.cors.preflight(request)
+            preflight = self.rest.service_preflight(request) or self.cors.preflight(request)
             if preflight is not None:
                 return preflight
         method = self._methods.get(request.rel_url.raw_path)
@@ -96,7 +96,8 @@ class HttpGateway:
         @web.middleware
         async def cors_middleware(request: web.Request, handler):
             response = await handler(request)
-            if request.headers.get("Origin"):
+            # A service with its own REST CORS policy has set its headers already.
+            if request.headers.get("Origin") and "Access-Control-Allow-Origin" not in response.headers:
                 cors.decorate(request, response)
             return response
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -47,6 +48,29 @@ _NOT_EXPOSED = frozenset(
     }
 )
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+@dataclass(frozen=True)
+class RestCors:
+    """A service's own, static CORS policy for its REST routes (APIs that authenticate with a header
+    key rather than cookies, e.g. ``Access-Control-Allow-Origin: *``). It replaces the server-wide
+    policy on those routes: every response carries these headers (errors too), and OPTIONS on any of
+    its paths is answered 204 without calling anything."""
+
+    allow_origin: str = "*"
+    allow_headers: str = ""
+    max_age: int = 600
+    exempt_methods: frozenset[str] = frozenset()
+    """RPC names (e.g. a status probe) whose responses carry no CORS headers."""
+
+    def headers(self, methods: Sequence[str]) -> dict[str, str]:
+        allowed = ", ".join(dict.fromkeys([*methods, "OPTIONS"]))
+        headers = {"Access-Control-Allow-Origin": self.allow_origin}
+        if self.allow_headers:
+            headers["Access-Control-Allow-Headers"] = self.allow_headers
+        headers["Access-Control-Allow-Methods"] = allowed
+        headers["Access-Control-Max-Age"] = str(self.max_age)
+        return headers
 
 
 class Cors:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 
 import grpc
+import orjson
 from aiohttp import web
 from google.rpc import status_pb2
 from multidict import CIMultiDict
 
+from ztn.api import http_error_pb2
 from ztn.gateway.codec_json import JsonCodec
 from ztn.gateway.status import CODE_BY_NUMBER, code_number, http_status
 
@@ -64,3 +66,63 @@ def simple_error(
 
 def grpc_code(number: int) -> grpc.StatusCode:
     return CODE_BY_NUMBER.get(number, grpc.StatusCode.UNKNOWN)
+
+
+HTML = "text/html; charset=utf-8"
+_HTTP_ERROR_TYPE = "type.googleapis.com/ztn.api.HttpError"
+
+
+def http_error_detail(status: status_pb2.Status) -> http_error_pb2.HttpError | None:
+    """The ``ztn.api.HttpError`` detail a servicer attached to say exactly what REST callers get."""
+    for detail in status.details:
+        if detail.type_url == _HTTP_ERROR_TYPE:
+            found = http_error_pb2.HttpError()
+            if detail.Unpack(found):
+                return found
+    return None
+
+
+class ErrorRenderer:
+    """REST errors of one service in its declared error format (ServiceOptions.error_format)."""
+
+    def __init__(self, error_format: str, codec: JsonCodec) -> None:
+        if error_format not in ("grpc-gateway", "message"):
+            raise ValueError(f"unknown REST error format {error_format!r}")
+        self.message_format = error_format == "message"
+        self.codec = codec
+
+    def status(self, status: status_pb2.Status, headers: CIMultiDict[str]) -> web.Response:
+        detail = http_error_detail(status) if status.details else None
+        if detail is not None:
+            if detail.bare:
+                for name in [k for k in headers if k.lower().startswith("access-control-")]:
+                    del headers[name]
+            headers["Content-Type"] = detail.content_type or HTML
+            http = detail.status or http_status(grpc_code(status.code))
+            return web.Response(status=http, body=detail.body, headers=headers)
+        if self.message_format:
+            headers["Content-Type"] = JSON
+            http = http_status(grpc_code(status.code))
+            return web.Response(status=http, body=orjson.dumps({"error": status.message}), headers=headers)
+        return error_response(status, self.codec, None, headers)
+
+    def simple(
+        self,
+        code: grpc.StatusCode,
+        message: str,
+        http: int | None = None,
+        headers: CIMultiDict[str] | None = None,
+    ) -> web.Response:
+        headers = headers if headers is not None else CIMultiDict()
+        if self.message_format:
+            headers["Content-Type"] = JSON
+            body = orjson.dumps({"error": message})
+            return web.Response(status=http or http_status(code), body=body, headers=headers)
+        status = status_pb2.Status(code=code_number(code), message=message)
+        return error_response(status, self.codec, http, headers)
+
+    def method_not_allowed(self, headers: CIMultiDict[str]) -> web.Response:
+        if self.message_format:  # Django's 405: no body
+            headers["Content-Type"] = HTML
+            return web.Response(status=405, headers=headers)
+        return self.simple(grpc.StatusCode.UNIMPLEMENTED, "Method Not Allowed", 405, headers)

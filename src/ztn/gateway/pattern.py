@@ -55,6 +55,9 @@ class Template:
     segments: tuple[Segment, ...]
     variables: tuple[Variable, ...]
     verb: str
+    trailing_slash: bool = False
+    """The template ends with "/" (an extension of the http.proto grammar for Django-style APIs): only
+    request paths ending with "/" match it."""
 
     @property
     def _verb_suffix(self) -> str:
@@ -130,6 +133,9 @@ def parse_template(text: str) -> Template:
         if verb:
             raise TemplateError(f"template {text!r} has a verb but no segments")
         return Template(text, (), (), "")
+    trailing_slash = body.endswith("/") and not verb and not body.endswith("//")
+    if trailing_slash:
+        body = body[:-1]
     segments: list[Segment] = []
     variables: list[Variable] = []
     for part in _split_top(body, text):
@@ -158,7 +164,9 @@ def parse_template(text: str) -> Template:
         raise TemplateError(f"template {text!r} has more than one '**'")
     if stars and stars[0] != len(segments) - 1:
         raise TemplateError(f"template {text!r}: '**' must be the last segment")
-    return Template(text, tuple(segments), tuple(variables), verb)
+    if trailing_slash and stars:
+        raise TemplateError(f"template {text!r}: '**' cannot be followed by '/'")
+    return Template(text, tuple(segments), tuple(variables), verb, trailing_slash)
 
 
 def _split_top(body: str, text: str) -> list[str]:

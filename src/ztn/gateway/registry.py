@@ -17,6 +17,7 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from google.protobuf.message import Message
 
+from ztn.gateway.cors import RestCors
 from ztn.gateway.json_style import JsonStyle
 
 Handler = Callable[[Message, Any], Awaitable[Message]]
@@ -33,6 +34,14 @@ class ServiceOptions:
     """JSON conventions of the REST door for this service (Connect always uses canonical proto3 JSON)."""
     grpc_web: bool = True
     connect: bool = True
+    append_slash: bool = False
+    """Django-style strict URLs: a path without its trailing "/" is redirected (301) to the route that
+    has one, and the service's other routes do not tolerate a trailing "/"."""
+    error_format: str = "grpc-gateway"
+    """REST error bodies: "grpc-gateway" (the google.rpc.Status JSON) or "message" (``{"error": msg}``;
+    a 405 has an empty text/html body). A ``ztn.api.HttpError`` status detail overrides both."""
+    cors: RestCors | None = None
+    """The service's own CORS policy for its REST routes (None: the server-wide policy applies)."""
 
 
 @dataclass

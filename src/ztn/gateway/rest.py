@@ -25,7 +25,7 @@ from google.protobuf.message import Message
 from multidict import CIMultiDict
 
 from ztn.gateway.codec_json import JsonCodec, JsonCodecError, codec_for
-from ztn.gateway.errors import JSON, error_response, header_safe, simple_error
+from ztn.gateway.errors import JSON, ErrorRenderer, header_safe, simple_error
 from ztn.gateway.invoke import CallResult, invoke
 from ztn.gateway.json_style import CANONICAL, JsonStyle
 from ztn.gateway.metadata import HeaderRules, MetadataError, encode_value, parse_grpc_timeout, rest_metadata
@@ -77,6 +77,14 @@ class _Plan:
                 excluded.append((route.body_field.name,))
             self.query = QueryBinder(info.request_cls.DESCRIPTOR, excluded)
         self.http_body = info.response_cls.DESCRIPTOR.full_name == _HTTP_BODY
+        body_type = route.body_field.message_type if route.body_field is not None else None
+        self.raw_body = body_type is not None and body_type.full_name == _HTTP_BODY
+        """The body field is a google.api.HttpBody: the door hands over the raw bytes."""
+        self.errors = ErrorRenderer(info.options.error_format, self.codec)
+        cors = info.options.cors
+        self.cors_headers: dict[str, str] = {}
+        if cors is not None and info.name not in cors.exempt_methods:
+            self.cors_headers = cors.headers([])  # Allow-Methods is completed by the door
         fd = route.response_field
         self.response_key = ""
         self.response_zero: Any = None
@@ -89,8 +97,17 @@ class _Plan:
         route = self.route
         if route.body:
             data = await _read_body(http)
+            if self.raw_body:
+                msg = self.request_cls()
+                if data:
+                    raw = getattr(msg, route.body_field.name)
+                    raw.data = data
+                    raw.content_type = http.headers.get("Content-Type", "")
+                data = b""
             try:
-                if route.body_field is None:
+                if self.raw_body:
+                    pass
+                elif route.body_field is None:
                     msg = self.codec.decode(data, self.request_cls)
                 else:
                     msg = self.request_cls()
@@ -116,8 +133,8 @@ class _Plan:
                 raise _BadRequest(str(e)) from None
         return msg
 
-    def response(self, result: CallResult) -> web.Response:
-        headers: CIMultiDict[str] = CIMultiDict()
+    def response(self, result: CallResult, cors: dict[str, str]) -> web.Response:
+        headers: CIMultiDict[str] = CIMultiDict(cors)
         status = 0
         for key, value in result.header_metadata:
             if key == HTTP_CODE_KEY:
@@ -129,7 +146,7 @@ class _Plan:
             if _HEADER_KEY.match(key):
                 headers.add("Grpc-Trailer-" + key, header_safe(encode_value(key, value)))
         if not result.ok or result.response is None:
-            return error_response(result.status(), self.codec, headers=headers)
+            return self.errors.status(result.status(), headers)
         status = status or self.route.success_code
         if status in _NO_BODY_STATUS:
             return web.Response(status=status, headers=headers)
@@ -146,7 +163,7 @@ class _Plan:
         except (JsonCodecError, TypeError, ValueError, RecursionError) as e:
             log.warning("cannot marshal the response of %s: %s", self.route.method.path, e)
             message = "failed to marshal response"
-            return simple_error(grpc.StatusCode.INTERNAL, message, self.codec, headers=headers)
+            return self.errors.simple(grpc.StatusCode.INTERNAL, message, headers=headers)
         headers["Content-Type"] = JSON
         return web.Response(status=status, body=body, headers=headers)
 
@@ -164,33 +181,64 @@ class RestDoor:
         self._plans = {route: _Plan(route) for route in self.table.routes}
         self._header_rules = header_rules
         self._codec = codec_for(default_style)
+        self._cors_services = any(r.method.options.cors is not None for r in self.table.routes)
+        self._cors_memo: dict[tuple[_Plan, str], dict[str, str]] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         codec = self._codec
+        raw_path = request.rel_url.raw_path
         try:
-            match = self.table.lookup(request.method, request.rel_url.raw_path)
+            match = self.table.lookup(request.method, raw_path)
         except PathError as e:
             return simple_error(grpc.StatusCode.INVALID_ARGUMENT, str(e), codec)
         except RouteNotFound:
+            if self.table.slash_redirect(raw_path):
+                query = request.rel_url.raw_query_string
+                location = raw_path + "/" + (f"?{query}" if query else "")
+                return web.Response(status=301, headers={"Location": location})
             return simple_error(grpc.StatusCode.NOT_FOUND, "Not Found", codec)
         except MethodNotAllowed as e:
+            plan = self._plans[e.route]
             headers = CIMultiDict({"Allow": ", ".join(e.allow)})
-            return simple_error(grpc.StatusCode.UNIMPLEMENTED, "Method Not Allowed", codec, 405, headers)
+            if plan.cors_headers:
+                headers.update(self._cors(plan, raw_path))
+            return plan.errors.method_not_allowed(headers)
         plan = self._plans[match.route]
-        codec = plan.codec
+        cors = self._cors(plan, raw_path) if plan.cors_headers else {}
         peer = request.remote or ""
         try:
             metadata = rest_metadata(request.headers, peer, self._header_rules)
             timeout = parse_grpc_timeout(request.headers.get("Grpc-Timeout"))
             message = await plan.request(request, match.path_values)
-        except MetadataError as e:
-            return simple_error(grpc.StatusCode.INVALID_ARGUMENT, str(e), codec)
-        except PathError as e:
-            return simple_error(grpc.StatusCode.INVALID_ARGUMENT, str(e), codec)
+        except (MetadataError, PathError) as e:
+            return plan.errors.simple(grpc.StatusCode.INVALID_ARGUMENT, str(e), headers=CIMultiDict(cors))
         except _BadRequest as e:
-            return simple_error(e.code, str(e), codec, e.http)
+            return plan.errors.simple(e.code, str(e), e.http, CIMultiDict(cors))
         result = await invoke(match.route.method, message, metadata, peer, timeout)
-        return plan.response(result)
+        return plan.response(result, cors)
+
+    def service_preflight(self, request: web.Request) -> web.Response | None:
+        """OPTIONS on a path of a service with its own CORS policy: 204 with its headers, no call."""
+        if not self._cors_services:
+            return None
+        methods, route = self.table.methods_on(request.rel_url.raw_path)
+        if route is None or route.method.options.cors is None:
+            return None
+        return web.Response(status=204, headers=route.method.options.cors.headers(methods))
+
+    def _cors(self, plan: _Plan, raw_path: str) -> dict[str, str]:
+        """The service's CORS headers with the methods routed on this path (memoised per route and
+        path: a path's method set never changes)."""
+        key = (plan, raw_path)
+        headers = self._cors_memo.get(key)
+        if headers is None:
+            methods, _ = self.table.methods_on(raw_path)
+            headers = dict(plan.cors_headers)
+            headers["Access-Control-Allow-Methods"] = ", ".join(dict.fromkeys([*methods, "OPTIONS"]))
+            if len(self._cors_memo) > 10_000:
+                self._cors_memo.clear()
+            self._cors_memo[key] = headers
+        return headers
 
 
 async def _read_body(request: web.Request) -> bytes:

@@ -42,9 +42,11 @@ class RouteNotFound(LookupError):
 
 
 class MethodNotAllowed(LookupError):
-    def __init__(self, allow: list[str]) -> None:
+    def __init__(self, allow: list[str], route: Route) -> None:
         super().__init__("Method Not Allowed")
         self.allow = allow
+        self.route = route
+        """One of the routes on the path (its service decides how the 405 looks)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,6 +78,13 @@ class Route:
 
     def describe(self) -> str:
         return f"{self.http_method} {self.template} ({self.method.path})"
+
+    def slash_matches(self, had_slash: bool) -> bool:
+        """Trailing-slash rule: a template ending in "/" needs one; a service with ``append_slash``
+        (Django-style strict URLs) refuses one elsewhere; other routes tolerate it (grpc-gateway)."""
+        if self.pattern.trailing_slash:
+            return had_slash
+        return not (had_slash and self.method.options.append_slash)
 
 
 @dataclass(frozen=True)
@@ -110,15 +119,19 @@ class RouteTable:
         if not raw_path.startswith("/"):
             raise PathError("Bad Request")
         check_escapes(raw_path)
-        if len(raw_path) > 1 and raw_path.endswith("/"):
+        had_slash = len(raw_path) > 1 and raw_path.endswith("/")
+        if had_slash:
             raw_path = raw_path[:-1]
         segments = raw_path[1:].split("/") if raw_path != "/" else []
         first = segments[0].partition(":")[0] if segments else ""
         if "%" in first:
             first = decode_single(first)
         allow: list[str] = []
+        other: Route | None = None
         for route in self._buckets.get(first, self._wild):
             if route.http_method != http_method and route.http_method != "*" and route.http_method in allow:
+                continue
+            if not route.slash_matches(had_slash):
                 continue
             values = route.pattern.match(segments)
             if values is None:
@@ -126,9 +139,28 @@ class RouteTable:
             if route.http_method == http_method or route.http_method == "*":
                 return RouteMatch(route, values)
             allow.append(route.http_method)
-        if allow:
-            raise MethodNotAllowed(sorted(set(allow)))
+            other = other or route
+        if other is not None:
+            raise MethodNotAllowed(sorted(set(allow)), other)
         raise RouteNotFound(raw_path)
+
+    def methods_on(self, raw_path: str) -> tuple[list[str], Route | None]:
+        """The HTTP methods routed on a path, and one of its routes (CORS preflights, Allow lists)."""
+        try:
+            match = self.lookup("\0", raw_path)  # no route has this method: collects them all
+        except MethodNotAllowed as e:
+            return e.allow, e.route
+        except (RouteNotFound, PathError):
+            return [], None
+        return [match.route.http_method], match.route
+
+    def slash_redirect(self, raw_path: str) -> bool:
+        """Django's APPEND_SLASH: the path has no route, but with "/" appended it routes to a service
+        that declared ``append_slash``."""
+        if raw_path.endswith("/"):
+            return False
+        _, route = self.methods_on(raw_path + "/")
+        return route is not None and route.method.options.append_slash and route.pattern.trailing_slash
 
     def _warn_overlaps(self) -> None:
         ordered = self._ordered
