@@ -17,6 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
+from ztn import cli_hc
 from ztn.config import Settings, env_default
 
 log = logging.getLogger("ztn")
@@ -36,6 +37,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         instance_host_headers=tuple(h.strip() for h in args.instance_host_headers.split(",") if h.strip()),
         trust_forwarded=args.trust_forwarded,
         default_instance=args.default_instance,
+        hc_check_limit=args.hc_check_limit,
     )
 
 
@@ -191,6 +193,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="take the instance host from Forwarded / X-Forwarded-Host (behind a trusted proxy)",
     )
     p.add_argument(
+        "--hc-check-limit",
+        type=int,
+        default=int(env_default("HC_CHECK_LIMIT", "20")),
+        help="checks per monitoring project unless the project sets its own limit",
+    )
+    p.add_argument(
         "--default-instance",
         default=env_default("DEFAULT_INSTANCE", ""),
         help="single-instance mode: id or domain of the instance every request goes to",
@@ -206,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         "system-token", help="print a fresh System API JWT for the data dir's system user"
     )
     _common(p_token)
+    cli_hc.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "hc":
+        return cli_hc.run(args)
     _configure_logging(args.log_level, args.access_log)
     try:
         settings = _settings(args)

@@ -24,33 +24,49 @@ from ztn.auth.middleware import SystemAuthMiddleware
 from ztn.auth.system_users import SystemTokenVerifier, load_system_users
 from ztn.auth.tenancy import TenancyMiddleware
 from ztn.config import Settings
+from ztn.domain.hc.checks import HcApi
+from ztn.domain.hc.pinging import HcPings
 from ztn.domain.instances import InstanceConfig, Instances
 from ztn.domain.trusted_domains import TrustedDomains
 from ztn.gateway.app import HttpGateway
-from ztn.gateway.json_style import CANONICAL
+from ztn.gateway.cors import RestCors
+from ztn.gateway.json_style import CANONICAL, SNAKE_NULLS_ISO
 from ztn.gateway.metadata import HeaderRules
 from ztn.gateway.openapi import build_openapi
 from ztn.gateway.recovery import RecoveryMiddleware
 from ztn.gateway.reflection import enable_reflection
 from ztn.gateway.registry import Registry, ServiceOptions
 from ztn.gateway.validation import ValidationMiddleware
+from ztn.healthchecks.v3 import healthchecks_pb2_grpc
 from ztn.services.errors import DomainErrorMiddleware
+from ztn.services.healthchecks.ping_routes import build_plain_routes
+from ztn.services.healthchecks.servicer import HealthchecksServicer
 from ztn.services.instance_v2 import InstanceV2Servicer
 from ztn.services.instance_v2beta import InstanceV2BetaServicer
 from ztn.services.management import ManagementServicer
 from ztn.services.system import SystemServicer
 from ztn.store.db import Database, open_database
+from ztn.store.hc_repo import HcStore
 
 log = logging.getLogger("ztn.server")
 
 HEALTH_INTERVAL = 2.0
 # ZITADEL forwards every x-zitadel-* header from the REST gateway into gRPC metadata.
-ZITADEL_HEADERS = HeaderRules(
-    forward_names=frozenset({"forwarded", "x-forwarded-proto"}), forward_prefixes=("x-zitadel-",)
+# The Healthchecks API authenticates with X-Api-Key.
+FORWARDED_HEADERS = HeaderRules(
+    forward_names=frozenset({"forwarded", "x-forwarded-proto", "x-api-key"}), forward_prefixes=("x-zitadel-",)
+)
+HEALTHCHECKS_REST = ServiceOptions(
+    json_style=SNAKE_NULLS_ISO,
+    append_slash=True,
+    error_format="message",
+    cors=RestCors(
+        allow_origin="*", allow_headers="X-Api-Key", max_age=600, exempt_methods=frozenset({"GetStatus"})
+    ),
 )
 
 
-def build_registry(settings: Settings, db: Database) -> Registry:
+def build_registry(settings: Settings, db: Database, hc_store: HcStore | None = None) -> Registry:
     """Every service and the one middleware chain all doors share (outermost first)."""
     system_users = load_system_users(settings.data_dir)
     registry = Registry(
@@ -92,6 +108,13 @@ def build_registry(settings: Settings, db: Database) -> Registry:
         ManagementServicer(db),
         ServiceOptions(rest_prefix="/management/v1", json_style=CANONICAL),
     )
+    hc_store = hc_store or HcStore(db)
+    hc_api = HcApi(hc_store, settings.external_url, settings.hc_check_limit)
+    registry.add(
+        healthchecks_pb2_grpc.add_HealthchecksServiceServicer_to_server,
+        HealthchecksServicer(hc_api, HcPings(hc_store, settings.hc_check_limit)),
+        HEALTHCHECKS_REST,
+    )
     return registry
 
 
@@ -100,6 +123,7 @@ class Server:
         self.settings = settings
         self.reuse_port = reuse_port
         self.db: Database | None = None
+        self.hc_store: HcStore | None = None
         self.grpc_server: grpc.aio.Server | None = None
         self.runner: web.AppRunner | None = None
         self.health = health.aio.HealthServicer()
@@ -109,7 +133,8 @@ class Server:
     async def start(self) -> None:
         settings = self.settings
         self.db = await open_database(settings.database_url)
-        registry = build_registry(settings, self.db)
+        self.hc_store = HcStore(self.db)
+        registry = build_registry(settings, self.db, self.hc_store)
 
         # SO_REUSEPORT only when several workers share the ports on purpose: otherwise a second
         # server on the same port must fail loudly instead of silently taking half the traffic.
@@ -121,11 +146,13 @@ class Server:
         self.grpc_server.add_insecure_port(f"{host}:{port}")
         await self.grpc_server.start()
 
-        gateway = HttpGateway(registry, ZITADEL_HEADERS, settings.cors_origins)
+        gateway = HttpGateway(registry, FORWARDED_HEADERS, settings.cors_origins)
+        hc_pings = HcPings(self.hc_store, settings.hc_check_limit)
         app = gateway.application(
             plain_routes=[
                 ("GET", "/healthz", self.healthz),
                 ("GET", "/openapi.json", self._openapi_handler(gateway)),
+                *build_plain_routes(self.hc_store, hc_pings),
             ]
         )
         self.runner = web.AppRunner(
@@ -154,6 +181,8 @@ class Server:
         if self.runner:
             stops.append(self.runner.cleanup())
         await asyncio.gather(*stops, return_exceptions=True)
+        if self.hc_store is not None:
+            await self.hc_store.close()  # pings already queued are written before the database closes
         if self.db:
             await self.db.close()
 

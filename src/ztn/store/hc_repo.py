@@ -191,6 +191,11 @@ class HcStore:
                 await _load_channels(conn, [check])
         return check
 
+    async def check_by_badge_key(self, badge_key: str) -> Check | None:
+        async with self.db.read() as conn:
+            row = (await conn.execute(sa.select(C).where(C.c.badge_key == badge_key))).first()
+        return Check(*row) if row is not None else None
+
     async def checks_by_slug(self, project_id: str, slug: str) -> list[Check]:
         stmt = sa.select(C).where(C.c.project_id == project_id, C.c.slug == slug).order_by(C.c.id)
         async with self.db.read() as conn:

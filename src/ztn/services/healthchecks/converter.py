@@ -1,0 +1,93 @@
+"""Domain values -> ztn.healthchecks.v3 messages, shaped as Healthchecks prints them (spec §2, §5-7)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from google.protobuf import timestamp_pb2
+
+from ztn.domain.hc.keys import unique_key
+from ztn.domain.hc.models import SIMPLE, UP, Channel, Check, Flip, Ping
+from ztn.domain.hc.status import next_ping, reported_status
+from ztn.healthchecks.v3 import healthchecks_pb2 as pb
+
+
+def _seconds(value: datetime) -> timestamp_pb2.Timestamp:
+    """Whole seconds: check and flip times are printed without fractions."""
+    return timestamp_pb2.Timestamp(seconds=int(value.timestamp()))
+
+
+def _precise(value: datetime) -> timestamp_pb2.Timestamp:
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str) -> pb.Check:
+    msg = pb.Check(
+        name=c.name,
+        slug=c.slug,
+        tags=c.tags,
+        desc=c.desc,
+        grace=c.grace,
+        n_pings=c.n_pings,
+        status=reported_status(c, now, v1=version == 1),
+        started=c.last_start is not None,
+        manual_resume=c.manual_resume,
+        methods=c.methods,
+        subject=c.success_kw if c.filter_subject else "",
+        subject_fail=c.failure_kw if c.filter_subject else "",
+        start_kw=c.start_kw,
+        success_kw=c.success_kw,
+        failure_kw=c.failure_kw,
+        filter_subject=c.filter_subject,
+        filter_body=c.filter_body,
+        filter_http_body=c.filter_http_body,
+        filter_default_fail=c.filter_default_fail,
+        badge_url=f"{site_root}/b/2/{c.badge_key}.svg",
+    )
+    if c.last_ping is not None:
+        msg.last_ping.CopyFrom(_seconds(c.last_ping))
+    expected = next_ping(c)
+    if expected is not None:
+        msg.next_ping.CopyFrom(_seconds(expected))
+    if c.last_duration:
+        msg.last_duration = int(c.last_duration)
+    if read_only:
+        msg.unique_key = unique_key(c.code)
+    else:
+        update_url = f"{site_root}/api/v{version}/checks/{c.code}"
+        msg.uuid = c.code
+        msg.ping_url = f"{site_root}/ping/{c.code}"
+        msg.update_url = update_url
+        msg.pause_url = update_url + "/pause"
+        msg.resume_url = update_url + "/resume"
+        msg.channels = ",".join(sorted(c.channel_ids))
+    if c.kind == SIMPLE:
+        msg.timeout = c.timeout
+    else:
+        msg.schedule = c.schedule
+        msg.tz = c.tz
+    return msg
+
+
+def ping(p: Ping, duration: float | None, code: str, version: int, site_root: str) -> pb.Ping:
+    msg = pb.Ping(type=p.kind, n=p.n, scheme=p.scheme, method=p.method, ua=p.ua)
+    msg.date.CopyFrom(_precise(p.created))
+    if p.remote_addr is not None:
+        msg.remote_addr.value = p.remote_addr
+    if p.rid is not None:
+        msg.rid.value = p.rid
+    if p.body_size:
+        msg.body_url.value = f"{site_root}/api/v{version}/checks/{code}/pings/{p.n}/body"
+    if duration is not None:
+        msg.duration = duration
+    return msg
+
+
+def flip(f: Flip) -> pb.Flip:
+    return pb.Flip(timestamp=_seconds(f.created), up=1 if f.new_status == UP else 0)
+
+
+def channel(c: Channel) -> pb.Channel:
+    return pb.Channel(id=c.id, name=c.name, kind=c.kind)
