@@ -99,10 +99,10 @@ class PingUrls:
             exitstatus=exit_status,
         )
         if code:
-            outcome = await self.pings.ping_by_code(code, ping)
+            outcome = await self.pings.ping_by_code(code, ping.action, ping)
         else:
             create = query.get("create") == "1"
-            outcome = await self.pings.ping_by_slug(key, slug, ping, create)
+            outcome = await self.pings.ping_by_slug(key, slug, ping.action, ping, create)
         if outcome.status == "not_found":
             return _text(404, "not found")
         if outcome.status == "ambiguous":

@@ -213,11 +213,13 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
             exitstatus=exit_status,
         )
         if request.check:
-            outcome = await self.pings.ping_by_code(request.check, ping)
+            outcome = await self.pings.ping_by_code(request.check, ping.action, ping)
         else:
             if request.slug != request.slug.lower():
                 raise errors.bad_request("invalid url format")
-            outcome = await self.pings.ping_by_slug(request.ping_key, request.slug, ping, request.create)
+            outcome = await self.pings.ping_by_slug(
+                request.ping_key, request.slug, ping.action, ping, request.create
+            )
         if outcome.status == "not_found":
             raise errors.not_found_empty("not found")
         if outcome.status == "ambiguous":
