@@ -49,12 +49,13 @@ class HcPings:
     async def ping_by_slug(
         self, ping_key: str, slug: str, action: str, ping: PingInput, create: bool = False
     ) -> PingOutcome:
+        """``create``: auto-provision the check when the project has none with this slug (§4.7)."""
         ping.action = action
         if create:
             project = await self.store.project_by("ping_key", ping_key)
             if project is None:
                 return PingOutcome(NOT_FOUND)
-            provision = Provision(self._provision_limit(project.check_limit))
+            provision = Provision(name=slug, slug=slug, limit=self._provision_limit(project.check_limit))
             return await self.store.ping(PingRef(project_id=project.id, slug=slug), ping, process, provision)
         project_id = await self._project_id(ping_key)
         if project_id is None:
