@@ -43,8 +43,6 @@ class Settings:
     """Single-instance mode: id or domain of the instance every request goes to (no host matching)."""
     hc_check_limit: int = field(default_factory=lambda: int(env_default("HC_CHECK_LIMIT", "20")))
     """Healthchecks API: checks per project unless the project sets its own limit (ZTN_HC_CHECK_LIMIT)."""
-    hc_check_limit: int = 20
-    """Checks per monitoring project unless the project sets its own limit (the reference's free plan)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
