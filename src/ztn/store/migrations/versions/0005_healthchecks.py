@@ -3,6 +3,9 @@
 Revision ID: 0005_healthchecks
 Revises: 0001
 Create Date: 2026-12-04
+
+A branch of its own off 0001 (``Database.migrate`` upgrades to every head): nothing here refers to
+the ZITADEL tables.
 """
 
 import sqlalchemy as sa
@@ -21,19 +24,23 @@ def _ts(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
+def _fk(name: str, target: str, type_: sa.types.TypeEngine = UUID, **kw: object) -> sa.Column:
+    return sa.Column(name, type_, sa.ForeignKey(target, ondelete="CASCADE"), nullable=False, **kw)
+
+
 def upgrade() -> None:
     op.create_table(
         "hc_secrets",
         sa.Column("name", sa.String(64), primary_key=True),
-        sa.Column("value", sa.String(200), nullable=False),
+        sa.Column("value", sa.Text, nullable=False),
     )
     op.create_table(
         "hc_projects",
         sa.Column("id", UUID, primary_key=True),
-        sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("api_key_prefix", sa.String(8), nullable=False),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("api_key_prefix", sa.String(16), nullable=False),
         sa.Column("api_key_digest", sa.String(64), nullable=False, unique=True),
-        sa.Column("api_key_ro_prefix", sa.String(8), nullable=False),
+        sa.Column("api_key_ro_prefix", sa.String(16), nullable=False),
         sa.Column("api_key_ro_digest", sa.String(64), nullable=False, unique=True),
         sa.Column("ping_key", sa.String(64), nullable=False, unique=True),
         sa.Column("badge_key", sa.String(64), nullable=False, unique=True),
@@ -44,9 +51,9 @@ def upgrade() -> None:
     op.create_table(
         "hc_channels",
         sa.Column("id", UUID, primary_key=True),
-        sa.Column("project_id", UUID, sa.ForeignKey("hc_projects.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("name", sa.String(100), nullable=False),
-        sa.Column("kind", sa.String(20), nullable=False),
+        _fk("project_id", "hc_projects.id"),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("disabled", sa.Boolean, nullable=False),
         _ts("created"),
@@ -56,15 +63,15 @@ def upgrade() -> None:
         "hc_checks",
         sa.Column("id", BIGID, primary_key=True, autoincrement=True),
         sa.Column("code", UUID, nullable=False, unique=True),
-        sa.Column("project_id", UUID, sa.ForeignKey("hc_projects.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("name", sa.String(100), nullable=False),
-        sa.Column("slug", sa.String(100), nullable=False),
+        _fk("project_id", "hc_projects.id"),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("slug", sa.Text, nullable=False),
         sa.Column("tags", sa.Text, nullable=False),
         sa.Column("desc", sa.Text, nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("timeout", sa.Integer, nullable=False),
         sa.Column("grace", sa.Integer, nullable=False),
-        sa.Column("schedule", sa.String(100), nullable=False),
+        sa.Column("schedule", sa.Text, nullable=False),
         sa.Column("tz", sa.String(64), nullable=False),
         sa.Column("status", sa.String(8), nullable=False),
         sa.Column("n_pings", sa.Integer, nullable=False),
@@ -75,9 +82,9 @@ def upgrade() -> None:
         _ts("alert_after", True),
         sa.Column("manual_resume", sa.Boolean, nullable=False),
         sa.Column("methods", sa.String(30), nullable=False),
-        sa.Column("start_kw", sa.String(200), nullable=False),
-        sa.Column("success_kw", sa.String(200), nullable=False),
-        sa.Column("failure_kw", sa.String(200), nullable=False),
+        sa.Column("start_kw", sa.Text, nullable=False),
+        sa.Column("success_kw", sa.Text, nullable=False),
+        sa.Column("failure_kw", sa.Text, nullable=False),
         sa.Column("filter_subject", sa.Boolean, nullable=False),
         sa.Column("filter_body", sa.Boolean, nullable=False),
         sa.Column("filter_http_body", sa.Boolean, nullable=False),
@@ -89,20 +96,20 @@ def upgrade() -> None:
     op.create_index("ix_hc_checks_alert_after", "hc_checks", ["alert_after"])
     op.create_table(
         "hc_check_channels",
-        sa.Column("check_id", BIGID, sa.ForeignKey("hc_checks.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("channel_id", UUID, sa.ForeignKey("hc_channels.id", ondelete="CASCADE"), primary_key=True),
+        _fk("check_id", "hc_checks.id", BIGID, primary_key=True),
+        _fk("channel_id", "hc_channels.id", primary_key=True),
     )
     op.create_table(
         "hc_pings",
         sa.Column("id", BIGID, primary_key=True, autoincrement=True),
-        sa.Column("check_id", BIGID, sa.ForeignKey("hc_checks.id", ondelete="CASCADE"), nullable=False),
+        _fk("check_id", "hc_checks.id", BIGID),
         sa.Column("n", sa.Integer, nullable=False),
         _ts("created"),
         sa.Column("kind", sa.String(8), nullable=False),
-        sa.Column("scheme", sa.String(10), nullable=False),
-        sa.Column("remote_addr", sa.String(64), nullable=True),
-        sa.Column("method", sa.String(10), nullable=False),
-        sa.Column("ua", sa.String(200), nullable=False),
+        sa.Column("scheme", sa.Text, nullable=False),
+        sa.Column("remote_addr", sa.Text, nullable=True),
+        sa.Column("method", sa.Text, nullable=False),
+        sa.Column("ua", sa.Text, nullable=False),
         sa.Column("rid", UUID, nullable=True),
         sa.Column("exitstatus", sa.SmallInteger, nullable=True),
         sa.Column("body", sa.LargeBinary, nullable=True),
@@ -111,7 +118,7 @@ def upgrade() -> None:
     op.create_table(
         "hc_flips",
         sa.Column("id", BIGID, primary_key=True, autoincrement=True),
-        sa.Column("check_id", BIGID, sa.ForeignKey("hc_checks.id", ondelete="CASCADE"), nullable=False),
+        _fk("check_id", "hc_checks.id", BIGID),
         _ts("created"),
         sa.Column("old_status", sa.String(8), nullable=False),
         sa.Column("new_status", sa.String(8), nullable=False),
@@ -123,13 +130,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in (
-        "hc_flips",
-        "hc_pings",
-        "hc_check_channels",
-        "hc_checks",
-        "hc_channels",
-        "hc_projects",
-        "hc_secrets",
-    ):
+    for table in ("hc_flips", "hc_pings", "hc_check_channels", "hc_checks", "hc_channels", "hc_projects"):
         op.drop_table(table)
+    op.drop_table("hc_secrets")
