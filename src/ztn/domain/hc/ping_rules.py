@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ztn.domain.hc.models import Check, Ping
 
 MAX_DURATION = timedelta(hours=72)
-MAX_UNMATCHED = 10
+MAX_MISSES = 10  # more unexplained run ends than this: durations are not shown at all
 
 
 class InvalidRid(ValueError):
@@ -84,24 +84,33 @@ def resolve_action(check: Check, action: str, method: str, body: bytes) -> str:
     return action
 
 
-def ping_durations(pings: list[Ping]) -> list[float | None]:
-    """Run durations for pings given oldest first: a success/fail gets the time since the start with
-    the same rid (within 72 hours); too many unmatched ends in the window drop all durations."""
-    starts: dict[str | None, object] = {}
+def ping_durations(pings_oldest_first: list[Ping]) -> list[float | None]:
+    """Run durations (seconds, 2 decimals) for a window of pings, aligned with the input.
+
+    A start opens a run under its rid (None is a rid too); the next success/fail with that rid closes
+    it and gets a duration if the run took less than 72 hours. An end whose rid has not been seen
+    in the window may belong to a run started before the window: it gets no duration, and when more
+    than 10 such ends are near the window's start (within 72 h of its oldest ping), the window
+    cannot tell runs apart and all durations are dropped. log and ign pings are transparent.
+    """
+    open_runs: dict[str | None, datetime | None] = {}  # rid -> start of its open run, None: closed
     out: list[float | None] = []
-    unmatched = 0
-    oldest = pings[0].created if pings else None
-    for ping in pings:
+    misses = 0
+    oldest = pings_oldest_first[0].created if pings_oldest_first else None
+    for ping in pings_oldest_first:
         duration = None
         if ping.kind == "start":
-            starts[ping.rid] = ping.created
+            open_runs[ping.rid] = ping.created
         elif ping.kind in ("success", "fail"):
-            started = starts.pop(ping.rid, None)
-            if started is not None and ping.created - started < MAX_DURATION:  # type: ignore[operator]
-                duration = round((ping.created - started).total_seconds(), 2)  # type: ignore[operator]
-            elif oldest is not None and ping.created - oldest < MAX_DURATION:
-                unmatched += 1
+            if ping.rid not in open_runs:
+                if oldest is not None and ping.created - oldest < MAX_DURATION:
+                    misses += 1
+            else:
+                started = open_runs[ping.rid]
+                if started is not None and ping.created - started < MAX_DURATION:
+                    duration = round((ping.created - started).total_seconds(), 2)
+            open_runs[ping.rid] = None
         out.append(duration)
-    if unmatched > MAX_UNMATCHED:
+    if misses > MAX_MISSES:
         return [None] * len(out)
     return out
