@@ -1,6 +1,8 @@
-"""``ztn hc``: provisioning for the monitoring API (projects and channels), a contract other tools
-script against. Each command migrates first and uses plain transactions, so it is safe to run while
-servers are serving the same database.
+"""``ztn hc ...``: set up Healthchecks projects and channels (the API cannot create either).
+
+Each command migrates first (serialised across processes, a no-op when up to date) and then writes in
+plain transactions, so it is safe while servers run on the same database. The result is ONE JSON
+object on stdout; errors go to stderr with exit status 1.
 """
 
 from __future__ import annotations
@@ -10,100 +12,111 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from ztn.config import Settings, env_default
-from ztn.domain.hc import keys
-from ztn.domain.hc.models import Channel
-from ztn.store.db import open_database
-from ztn.store.hc_repo import HcStore
-
-CHANNEL_KINDS = ("webhook", "email")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p_hc = sub.add_parser("hc", help="monitoring (Healthchecks API) provisioning")
-    hc_sub = p_hc.add_subparsers(dest="hc_command", required=True)
+def add_parser(sub: Any) -> None:
+    """Register ``hc`` and its commands on the top-level subparsers of ``ztn``."""
+    hc = sub.add_parser("hc", help="Healthchecks API: create projects (API keys) and notification channels")
+    commands = hc.add_subparsers(dest="hc_command", required=True)
 
-    project = hc_sub.add_parser("create-project", help="create a project; prints its keys as JSON")
-    _database(project)
-    project.add_argument("--name", required=True)
-    project.add_argument("--check-limit", type=int, default=None, help="default: the server-wide limit")
+    p = commands.add_parser(
+        "create-project",
+        help='create a project; prints {"id", "api_key", "api_key_readonly", "ping_key", "badge_key"}',
+    )
+    _database_args(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--check-limit", type=_non_negative, default=None, help="default: the server-wide limit")
 
-    channel = hc_sub.add_parser("create-channel", help="create an integration; prints its id as JSON")
-    _database(channel)
-    channel.add_argument("--project", required=True, help="project id")
-    channel.add_argument("--kind", required=True, choices=CHANNEL_KINDS)
-    channel.add_argument("--name", required=True)
-    channel.add_argument("--value", required=True, help="webhook URL or e-mail address")
-
-
-def _database(p: argparse.ArgumentParser) -> None:
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--data-dir", default=env_default("DATA_DIR", "./data"))
-    group.add_argument("--database-url", default=env_default("DATABASE_URL", ""))
+    p = commands.add_parser("create-channel", help='add a notification channel; prints {"id"}')
+    _database_args(p)
+    p.add_argument("--project", required=True, help="project id (from create-project)")
+    p.add_argument("--kind", required=True, help="webhook, email, ...")
+    p.add_argument("--name", required=True)
+    p.add_argument("--value", required=True, help="webhook URL (used for down and up), e-mail address, ...")
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings(data_dir=Path(args.data_dir or "./data"), database_url=args.database_url or "")
-    if not args.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if args.hc_command == "create-project":
-        result = asyncio.run(_create_project(settings.database_url, args.name, args.check_limit))
-    else:
-        result = asyncio.run(_create_channel(settings.database_url, args))
-    if result is None:
+    url = Settings(data_dir=Path(args.data_dir), database_url=args.database_url).database_url
+    try:
+        result = asyncio.run(_run(args, url))
+    except CliError as exc:
+        print(f"ztn hc {args.hc_command}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result))
     return 0
 
 
-async def _create_project(database_url: str, name: str, check_limit: int | None) -> dict[str, str]:
-    db = await open_database(database_url)
+class CliError(Exception):
+    pass
+
+
+async def _run(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    from ztn.store.db import open_database
+    from ztn.store.hc_repo import HcStore
+
+    if url.startswith("sqlite"):
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+    db = await open_database(url)
     try:
         await db.migrate()
         store = HcStore(db)
-        secret = await store.secret()
-        rw, ro = keys.new_api_key(False), keys.new_api_key(True)
-        project = await store.create_project(
-            keys.new_uuid(),
-            name,
-            (
-                keys.key_prefix(rw),
-                keys.key_digest(secret, rw),
-                keys.key_prefix(ro),
-                keys.key_digest(secret, ro),
-            ),
-            keys.new_ping_key(),
-            keys.new_uuid(),
-            check_limit,
-        )
+        if args.hc_command == "create-project":
+            return await create_project(store, args.name, args.check_limit)
+        return await create_channel(store, args.project, args.kind, args.name, args.value)
     finally:
         await db.close()
+
+
+async def create_project(store: Any, name: str, check_limit: int | None = None) -> dict[str, str]:
+    """A project with fresh keys; the API keys are shown once (only their digests are stored)."""
+    from ztn.domain.hc.keys import key_digest, key_prefix, new_api_key, new_ping_key, new_uuid
+
+    secret = await store.secret()
+    api_key, ro_key = new_api_key(read_only=False), new_api_key(read_only=True)
+    project = await store.create_project(
+        name,
+        key_digest(secret, api_key),
+        key_prefix(api_key),
+        key_digest(secret, ro_key),
+        key_prefix(ro_key),
+        new_ping_key(),
+        new_uuid(),
+        check_limit,
+    )
     return {
         "id": project.id,
-        "api_key": rw,
-        "api_key_readonly": ro,
+        "api_key": api_key,
+        "api_key_readonly": ro_key,
         "ping_key": project.ping_key,
         "badge_key": project.badge_key,
     }
 
 
-async def _create_channel(database_url: str, args: argparse.Namespace) -> dict[str, str] | None:
-    db = await open_database(database_url)
-    try:
-        await db.migrate()
-        store = HcStore(db)
-        if await store.project_by("id", args.project) is None:
-            print(f"no project with id {args.project!r}", file=sys.stderr)
-            return None
-        value = (
-            json.dumps({"url_down": args.value, "url_up": args.value})
-            if args.kind == "webhook"
-            else args.value
-        )
-        channel = await store.create_channel(
-            Channel(keys.new_uuid(), args.project, args.name, args.kind, value)
-        )
-    finally:
-        await db.close()
+async def create_channel(store: Any, project_id: str, kind: str, name: str, value: str) -> dict[str, str]:
+    if await store.project_by_id(project_id) is None:
+        raise CliError(f"no project {project_id!r}")
+    if kind == "webhook" and not value.lstrip().startswith("{"):
+        # A bare URL: the same GET for both directions, stored as the webhook configuration object.
+        value = json.dumps({"url_down": value, "url_up": value})
+    channel = await store.create_channel(project_id, kind, name, value)
     return {"id": channel.id}
+
+
+def _database_args(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--data-dir", default=env_default("DATA_DIR", "./data"), help="as for ztn serve")
+    group.add_argument(
+        "--database-url",
+        default=env_default("DATABASE_URL", ""),
+        help="default: the SQLite file in the data dir; postgresql://... for PostgreSQL",
+    )
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return number

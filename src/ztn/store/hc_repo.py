@@ -100,13 +100,28 @@ class HcStore:
         api_key_prefix: str,
         ro_digest: str,
         ro_prefix: str,
-        ping_key: str,
-        badge_key: str,
+        ping_key: str | None = None,
+        badge_key: str | None = None,
         check_limit: int | None = None,
         *,
         ping_log_limit: int = DEFAULT_PING_LOG_LIMIT,
         project_id: str | None = None,
     ) -> Project:
+        """A new project (id: a fresh UUID unless given). Only key digests and prefixes are stored.
+        ``ping_key`` and ``badge_key`` are required.
+
+        Also accepts the first integration's positional form, ``(project_id, name, (rw_prefix,
+        rw_digest, ro_prefix, ro_digest), ping_key, badge_key[, check_limit[, ping_log_limit]])``,
+        told apart by the tuple in third place, until its callers have moved over.
+        """
+        if isinstance(api_key_prefix, tuple):  # the legacy form, see above
+            legacy: Any = (name, api_key_digest, api_key_prefix, ro_digest, ro_prefix, ping_key, badge_key)
+            project_id, name, keys, ping_key, badge_key, check_limit, log_limit = legacy
+            api_key_prefix, api_key_digest, ro_prefix, ro_digest = keys
+            if log_limit is not None:
+                ping_log_limit = log_limit
+        if ping_key is None or badge_key is None:
+            raise TypeError("create_project needs a ping_key and a badge_key")
         from ztn.domain.hc.keys import new_uuid
 
         project = Project(project_id or new_uuid(), name, ping_key, badge_key, check_limit, ping_log_limit)
@@ -159,19 +174,25 @@ class HcStore:
             await conn.execute(P.update().where(P.c.id == project_id).values(check_limit=limit))
 
     # -- channels ----------------------------------------------------------------------------------------
-    async def create_channel(self, project_id: str, kind: str, name: str, value: str) -> Channel:
-        from ztn.domain.hc.keys import new_uuid
+    async def create_channel(
+        self, project_id: str | Channel, kind: str = "", name: str = "", value: str = ""
+    ) -> Channel:
+        """A new enabled channel with a fresh UUID; or, given a ``Channel``, that channel as it is."""
+        if isinstance(project_id, Channel):
+            channel = project_id
+        else:
+            from ztn.domain.hc.keys import new_uuid
 
-        channel = Channel(new_uuid(), project_id, name, kind, value)
+            channel = Channel(new_uuid(), project_id, name, kind, value)
         async with self.db.write() as conn:
             await conn.execute(
                 CH.insert().values(
                     id=channel.id,
-                    project_id=project_id,
-                    name=name,
-                    kind=kind,
-                    value=value,
-                    disabled=False,
+                    project_id=channel.project_id,
+                    name=channel.name,
+                    kind=channel.kind,
+                    value=channel.value,
+                    disabled=channel.disabled,
                     created=datetime.now(UTC),
                 )
             )
