@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TIMESTAMP_FORMATS = ("rfc3339", "isoformat")
+
 
 @dataclass(frozen=True)
 class JsonStyle:
@@ -29,6 +31,10 @@ class JsonStyle:
     timestamp_format: str = "rfc3339"
     """"rfc3339" (``...Z``, protojson) or "isoformat": Python's ``datetime.isoformat()`` of the UTC instant,
     ``2020-03-24T14:02:03+00:00``, microseconds only when non-zero."""
+
+    def __post_init__(self) -> None:
+        if self.timestamp_format not in TIMESTAMP_FORMATS:
+            raise ValueError(f"timestamp_format {self.timestamp_format!r} is not one of {TIMESTAMP_FORMATS}")
 
 
 CANONICAL = JsonStyle()

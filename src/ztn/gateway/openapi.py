@@ -152,7 +152,7 @@ def _openapi_path(template: Template, names: dict[tuple[str, ...], str]) -> str:
             wild += 1
             parts.append("{" + _wildcard_name(wild) + "}")
         i += 1
-    path = "/" + "/".join(parts)
+    path = "/" + "/".join(parts) + ("/" if template.trailing_slash and parts else "")
     return path + (":" + template.verb if template.verb else "")
 
 
@@ -173,6 +173,18 @@ def _segment_regex(template: Template, start: int, end: int) -> str:
 
 
 # --- operations and schemas ----------------------------------------------------------------------
+
+
+_MESSAGE_ERROR: Schema = {
+    "type": "object",
+    "properties": {"error": {"type": "string"}},
+    "description": "The error message (error_format \"message\"); some errors have an empty body.",
+}
+
+
+def _raw_body(route: Route) -> bool:
+    fd = route.body_field
+    return fd is not None and fd.message_type is not None and fd.message_type.full_name == _HTTP_BODY
 
 
 def _key(fd: FieldDescriptor, style: JsonStyle) -> str:
@@ -205,13 +217,19 @@ class _Builder:
         params = self._path_params(route, style) + self._query_params(route, style)
         if params:
             op["parameters"] = params
-        if route.body:
+        if _raw_body(route):  # the bytes as sent, whatever their content type
+            op["requestBody"] = {"content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
+        elif route.body:
             op["requestBody"] = {"content": {"application/json": {"schema": self._body_schema(route, style)}}}
+        if info.options.error_format == "message":
+            error = _MESSAGE_ERROR
+        else:
+            error = self.message_ref(_STATUS, style)
         op["responses"] = {
             str(route.success_code): self._success(route, style),
             "default": {
                 "description": "An unexpected error response.",
-                "content": {"application/json": {"schema": self.message_ref(_STATUS, style)}},
+                "content": {"application/json": {"schema": error}},
             },
         }
         return op

@@ -20,6 +20,11 @@ from google.protobuf.message import Message
 from ztn.gateway.cors import RestCors
 from ztn.gateway.json_style import JsonStyle
 
+__all__ = ["ERROR_FORMATS", "MethodInfo", "Middleware", "Registry", "RestCors", "ServiceOptions"]
+
+ERROR_FORMATS = ("grpc-gateway", "message")
+"""ServiceOptions.error_format values."""
+
 Handler = Callable[[Message, Any], Awaitable[Message]]
 """A unary behaviour: ``await handler(request, servicer_context) -> response``."""
 
@@ -42,6 +47,10 @@ class ServiceOptions:
     a 405 has an empty text/html body). A ``ztn.api.HttpError`` status detail overrides both."""
     cors: RestCors | None = None
     """The service's own CORS policy for its REST routes (None: the server-wide policy applies)."""
+
+    def __post_init__(self) -> None:
+        if self.error_format not in ERROR_FORMATS:
+            raise ValueError(f"unknown REST error format {self.error_format!r} (one of {ERROR_FORMATS})")
 
 
 @dataclass

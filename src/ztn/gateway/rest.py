@@ -25,7 +25,8 @@ from google.protobuf.message import Message
 from multidict import CIMultiDict
 
 from ztn.gateway.codec_json import JsonCodec, JsonCodecError, codec_for
-from ztn.gateway.errors import JSON, ErrorRenderer, header_safe, simple_error
+from ztn.gateway.cors import RestCors
+from ztn.gateway.errors import HTML, JSON, ErrorRenderer, header_safe, simple_error
 from ztn.gateway.invoke import CallResult, invoke
 from ztn.gateway.json_style import CANONICAL, JsonStyle
 from ztn.gateway.metadata import HeaderRules, MetadataError, encode_value, parse_grpc_timeout, rest_metadata
@@ -79,12 +80,10 @@ class _Plan:
         self.http_body = info.response_cls.DESCRIPTOR.full_name == _HTTP_BODY
         body_type = route.body_field.message_type if route.body_field is not None else None
         self.raw_body = body_type is not None and body_type.full_name == _HTTP_BODY
-        """The body field is a google.api.HttpBody: the door hands over the raw bytes."""
+        """The body field is a google.api.HttpBody: it gets the raw bytes and the Content-Type."""
         self.errors = ErrorRenderer(info.options.error_format, self.codec)
-        cors = info.options.cors
-        self.cors_headers: dict[str, str] = {}
-        if cors is not None and info.name not in cors.exempt_methods:
-            self.cors_headers = cors.headers([])  # Allow-Methods is completed by the door
+        self.cors = service_cors(route)
+        """The service's own CORS policy for this route's responses (None: none, or exempt)."""
         fd = route.response_field
         self.response_key = ""
         self.response_zero: Any = None
@@ -95,19 +94,17 @@ class _Plan:
 
     async def request(self, http: web.Request, path_values: dict[tuple[str, ...], str]) -> Message:
         route = self.route
-        if route.body:
+        if self.raw_body:
+            msg = self.request_cls()
             data = await _read_body(http)
-            if self.raw_body:
-                msg = self.request_cls()
-                if data:
-                    raw = getattr(msg, route.body_field.name)
-                    raw.data = data
-                    raw.content_type = http.headers.get("Content-Type", "")
-                data = b""
+            if data:  # no body leaves the field unset
+                raw = getattr(msg, route.body_field.name)
+                raw.data = data
+                raw.content_type = http.headers.get("Content-Type", "")
+        elif route.body:
+            data = await _read_body(http)
             try:
-                if self.raw_body:
-                    pass
-                elif route.body_field is None:
+                if route.body_field is None:
                     msg = self.codec.decode(data, self.request_cls)
                 else:
                     msg = self.request_cls()
@@ -181,7 +178,7 @@ class RestDoor:
         self._plans = {route: _Plan(route) for route in self.table.routes}
         self._header_rules = header_rules
         self._codec = codec_for(default_style)
-        self._cors_services = any(r.method.options.cors is not None for r in self.table.routes)
+        self._cors_services = any(p.cors is not None for p in self._plans.values())
         self._cors_memo: dict[tuple[_Plan, str], dict[str, str]] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -195,16 +192,17 @@ class RestDoor:
             if self.table.slash_redirect(raw_path):
                 query = request.rel_url.raw_query_string
                 location = raw_path + "/" + (f"?{query}" if query else "")
-                return web.Response(status=301, headers={"Location": location})
+                # Django's redirect: empty HTML body; the body of a POST is not kept.
+                return web.Response(status=301, headers={"Location": location, "Content-Type": HTML})
             return simple_error(grpc.StatusCode.NOT_FOUND, "Not Found", codec)
         except MethodNotAllowed as e:
             plan = self._plans[e.route]
             headers = CIMultiDict({"Allow": ", ".join(e.allow)})
-            if plan.cors_headers:
+            if plan.cors is not None:
                 headers.update(self._cors(plan, raw_path))
             return plan.errors.method_not_allowed(headers)
         plan = self._plans[match.route]
-        cors = self._cors(plan, raw_path) if plan.cors_headers else {}
+        cors = self._cors(plan, raw_path) if plan.cors is not None else {}
         peer = request.remote or ""
         try:
             metadata = rest_metadata(request.headers, peer, self._header_rules)
@@ -218,27 +216,36 @@ class RestDoor:
         return plan.response(result, cors)
 
     def service_preflight(self, request: web.Request) -> web.Response | None:
-        """OPTIONS on a path of a service with its own CORS policy: 204 with its headers, no call."""
+        """OPTIONS on a path routed to a service with its own CORS policy: 204 with its headers, no
+        call, no authentication. None otherwise (including paths whose routes are all exempt)."""
         if not self._cors_services:
             return None
-        methods, route = self.table.methods_on(request.rel_url.raw_path)
-        if route is None or route.method.options.cors is None:
+        routes = self.table.routes_on(request.rel_url.raw_path)
+        policy = next((p.cors for p in map(self._plans.__getitem__, routes) if p.cors is not None), None)
+        if policy is None:
             return None
-        return web.Response(status=204, headers=route.method.options.cors.headers(methods))
+        return web.Response(status=204, headers=policy.headers([r.http_method for r in routes]))
 
     def _cors(self, plan: _Plan, raw_path: str) -> dict[str, str]:
-        """The service's CORS headers with the methods routed on this path (memoised per route and
-        path: a path's method set never changes)."""
+        """The route's CORS headers with the methods routed on this path (memoised per route and path:
+        a path's method set never changes)."""
         key = (plan, raw_path)
         headers = self._cors_memo.get(key)
         if headers is None:
-            methods, _ = self.table.methods_on(raw_path)
-            headers = dict(plan.cors_headers)
-            headers["Access-Control-Allow-Methods"] = ", ".join(dict.fromkeys([*methods, "OPTIONS"]))
+            assert plan.cors is not None
+            headers = plan.cors.headers([r.http_method for r in self.table.routes_on(raw_path)])
             if len(self._cors_memo) > 10_000:
                 self._cors_memo.clear()
             self._cors_memo[key] = headers
         return headers
+
+
+def service_cors(route: Route) -> RestCors | None:
+    """The CORS policy a route's responses carry: its service's, unless the RPC is exempt."""
+    policy = route.method.options.cors
+    if policy is None or route.method.name in policy.exempt_methods:
+        return None
+    return policy
 
 
 async def _read_body(request: web.Request) -> bytes:

@@ -116,19 +116,10 @@ class RouteTable:
     def lookup(self, http_method: str, raw_path: str) -> RouteMatch:
         """Find the route for a request. Raises PathError (400), RouteNotFound (404) or
         MethodNotAllowed (405)."""
-        if not raw_path.startswith("/"):
-            raise PathError("Bad Request")
-        check_escapes(raw_path)
-        had_slash = len(raw_path) > 1 and raw_path.endswith("/")
-        if had_slash:
-            raw_path = raw_path[:-1]
-        segments = raw_path[1:].split("/") if raw_path != "/" else []
-        first = segments[0].partition(":")[0] if segments else ""
-        if "%" in first:
-            first = decode_single(first)
+        segments, had_slash, candidates = self._split(raw_path)
         allow: list[str] = []
         other: Route | None = None
-        for route in self._buckets.get(first, self._wild):
+        for route in candidates:
             if route.http_method != http_method and route.http_method != "*" and route.http_method in allow:
                 continue
             if not route.slash_matches(had_slash):
@@ -144,23 +135,41 @@ class RouteTable:
             raise MethodNotAllowed(sorted(set(allow)), other)
         raise RouteNotFound(raw_path)
 
-    def methods_on(self, raw_path: str) -> tuple[list[str], Route | None]:
-        """The HTTP methods routed on a path, and one of its routes (CORS preflights, Allow lists)."""
+    def _split(self, raw_path: str) -> tuple[list[str], bool, list[Route]]:
+        """The raw path's segments (one trailing "/" stripped), whether it had that "/", and the routes
+        that can match it (its first literal's bucket)."""
+        if not raw_path.startswith("/"):
+            raise PathError("Bad Request")
+        check_escapes(raw_path)
+        had_slash = len(raw_path) > 1 and raw_path.endswith("/")
+        if had_slash:
+            raw_path = raw_path[:-1]
+        segments = raw_path[1:].split("/") if raw_path != "/" else []
+        first = segments[0].partition(":")[0] if segments else ""
+        if "%" in first:
+            first = decode_single(first)
+        return segments, had_slash, self._buckets.get(first, self._wild)
+
+    def routes_on(self, raw_path: str) -> list[Route]:
+        """Every route (any HTTP method) whose template matches the path, most specific first; empty
+        for an undecodable path. For CORS policies and preflights, not the request hot path."""
         try:
-            match = self.lookup("\0", raw_path)  # no route has this method: collects them all
-        except MethodNotAllowed as e:
-            return e.allow, e.route
-        except (RouteNotFound, PathError):
-            return [], None
-        return [match.route.http_method], match.route
+            segments, had_slash, candidates = self._split(raw_path)
+            return [
+                r for r in candidates if r.slash_matches(had_slash) and r.pattern.match(segments) is not None
+            ]
+        except PathError:
+            return []
 
     def slash_redirect(self, raw_path: str) -> bool:
-        """Django's APPEND_SLASH: the path has no route, but with "/" appended it routes to a service
-        that declared ``append_slash``."""
+        """Django's APPEND_SLASH, for a path that has no route: true when the path with "/" appended
+        routes to a trailing-slash template of a service that declared ``append_slash``. A path that
+        already ends with "/" is never redirected (an extra trailing slash is a plain 404)."""
         if raw_path.endswith("/"):
             return False
-        _, route = self.methods_on(raw_path + "/")
-        return route is not None and route.method.options.append_slash and route.pattern.trailing_slash
+        return any(
+            r.method.options.append_slash and r.pattern.trailing_slash for r in self.routes_on(raw_path + "/")
+        )
 
     def _warn_overlaps(self) -> None:
         ordered = self._ordered
