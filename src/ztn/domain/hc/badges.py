@@ -165,6 +165,7 @@ def render_shields(label: str, state: BadgeState) -> dict[str, object]:
 # Advance widths of Verdana (the font of shields.io badges) in font units of a 2048 em, printable
 # ASCII from " " to "~". Badge boxes are sized from these; the SVG also pins each text to its
 # estimated length (textLength) so the badge stays tidy when a viewer substitutes another font.
+# fmt: off
 _VERDANA_UNITS = (
     720, 823, 940, 1675, 1303, 2218, 1483, 548, 934, 934, 1303, 1675, 745, 946, 745, 1303,  # space-/
     1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303,  # 0-9
@@ -176,6 +177,7 @@ _VERDANA_UNITS = (
     1296, 1243, 1276, 1276, 874, 1067, 807, 1296, 1206, 1673, 1206, 1206, 1051,  # n-z
     1305, 934, 1305, 1675,  # {|}~
 )
+# fmt: on
 _FONT_SIZE = 11
 _EM = 2048
 _ASCII_PX = {chr(32 + i): units * _FONT_SIZE / _EM for i, units in enumerate(_VERDANA_UNITS)}
