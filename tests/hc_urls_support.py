@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ class Kit:
     store: HcStore
     http: aiohttp.ClientSession
     base: str
+    api_keys: dict[str, str] = field(default_factory=dict)  # project id -> read-write API key
 
     async def project(self, check_limit: int | None = None, ping_log_limit: int = 10_000) -> Project:
         secret = await self.store.secret()
@@ -34,7 +35,7 @@ class Kit:
             keys.key_prefix(ro),
             keys.key_digest(secret, ro),
         )
-        return await self.store.create_project(
+        project = await self.store.create_project(
             keys.new_uuid(),
             "urls",
             digests,
@@ -43,6 +44,8 @@ class Kit:
             check_limit,
             ping_log_limit,
         )
+        self.api_keys[project.id] = rw
+        return project
 
     async def channel(self, project: Project, name: str = "hook") -> Channel:
         channel = Channel(keys.new_uuid(), project.id, name, "webhook", "http://127.0.0.1:9/")

@@ -317,7 +317,7 @@ async def test_auto_provisioning(kit: Kit) -> None:
     code, headers, body = await kit.request("GET", f"/ping/{key}/new-job/start?create=1")
     assert (code, body) == (201, b"Created")
     assert_ok_headers(headers)
-    [check] = await kit.store.checks_by_slug(project.id, "new-job")
+    [check] = await kit.store.check_by_project_slug(project.id, "new-job")
     check = await kit.reload(check)
     assert (check.name, check.slug, check.kind, check.timeout, check.grace) == (
         "new-job", "new-job", "simple", 86400, 3600
@@ -329,7 +329,7 @@ async def test_auto_provisioning(kit: Kit) -> None:
     # create=1 only means something on slug URLs, and only "1" turns it on.
     assert_error(await kit.request("GET", f"/ping/{key}/other?create=true"), 404, b"not found")
     assert_error(await kit.request("GET", "/ping/no-such-key/x?create=1"), 404, b"not found")
-    assert await kit.store.checks_by_slug(project.id, "other") == []
+    assert await kit.store.check_by_project_slug(project.id, "other") == []
 
 
 async def test_auto_provisioning_stops_at_twice_the_check_limit(kit: Kit) -> None:
@@ -349,13 +349,13 @@ async def test_auto_provisioning_with_an_invalid_rid_creates_the_check_only(kit:
         400,
         b"invalid uuid format",
     )
-    [check] = await kit.store.checks_by_slug(project.id, "rid-job")
+    [check] = await kit.store.check_by_project_slug(project.id, "rid-job")
     assert check.n_pings == 0
     assert await kit.pings(check) == []
     assert_error(
         await kit.request("GET", f"/ping/{project.ping_key}/rid-job/300?create=1"), 400, b"invalid url format"
     )
-    assert len(await kit.store.checks_by_slug(project.id, "rid-job")) == 1
+    assert len(await kit.store.check_by_project_slug(project.id, "rid-job")) == 1
 
 
 async def test_concurrent_auto_provisioning_creates_one_check(kit: Kit) -> None:
@@ -365,7 +365,7 @@ async def test_concurrent_auto_provisioning_creates_one_check(kit: Kit) -> None:
     )
     codes = sorted(code for code, _, _ in results)
     assert codes == [200] * 39 + [201]
-    [check] = await kit.store.checks_by_slug(project.id, "herd")
+    [check] = await kit.store.check_by_project_slug(project.id, "herd")
     assert (await kit.reload(check)).n_pings == 40
 
 

@@ -52,7 +52,7 @@ class HcPings:
         """``create``: auto-provision the check when the project has none with this slug (§4.7)."""
         ping.action = action
         if create:
-            project = await self.store.project_by("ping_key", ping_key)
+            project = await self.store.project_by_ping_key(ping_key)
             if project is None:
                 return PingOutcome(NOT_FOUND)
             provision = Provision(name=slug, slug=slug, limit=self._provision_limit(project.check_limit))
@@ -71,10 +71,10 @@ class HcPings:
 
     async def locate_by_slug(self, ping_key: str, slug: str, create: bool = False) -> str:
         """OK, CREATED (the check was auto-provisioned), NOT_FOUND or AMBIGUOUS."""
-        project = await self.store.project_by("ping_key", ping_key)
+        project = await self.store.project_by_ping_key(ping_key)
         if project is None:
             return NOT_FOUND
-        found = await self.store.checks_by_slug(project.id, slug)
+        found = await self.store.check_by_project_slug(project.id, slug)
         if len(found) > 1:
             return AMBIGUOUS
         if found:
@@ -101,7 +101,7 @@ class HcPings:
     async def _project_id(self, ping_key: str) -> str | None:
         project_id = self._projects.get(ping_key)
         if project_id is None:
-            project = await self.store.project_by("ping_key", ping_key)
+            project = await self.store.project_by_ping_key(ping_key)
             if project is None:
                 return None
             if len(self._projects) >= _PROJECT_CACHE_SIZE:
