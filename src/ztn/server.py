@@ -66,7 +66,9 @@ HEALTHCHECKS_REST = ServiceOptions(
 )
 
 
-def build_registry(settings: Settings, db: Database, hc_store: HcStore | None = None) -> Registry:
+def build_registry(
+    settings: Settings, db: Database, hc_store: HcStore | None = None, hc_pings: HcPings | None = None
+) -> Registry:
     """Every service and the one middleware chain all doors share (outermost first)."""
     system_users = load_system_users(settings.data_dir)
     registry = Registry(
@@ -109,10 +111,11 @@ def build_registry(settings: Settings, db: Database, hc_store: HcStore | None = 
         ServiceOptions(rest_prefix="/management/v1", json_style=CANONICAL),
     )
     hc_store = hc_store or HcStore(db)
+    hc_pings = hc_pings or HcPings(hc_store, settings.hc_check_limit)
     hc_api = HcApi(hc_store, settings.external_url, settings.hc_check_limit)
     registry.add(
         healthchecks_pb2_grpc.add_HealthchecksServiceServicer_to_server,
-        HealthchecksServicer(hc_api, HcPings(hc_store, settings.hc_check_limit)),
+        HealthchecksServicer(hc_api, hc_pings),
         HEALTHCHECKS_REST,
     )
     return registry
@@ -134,7 +137,9 @@ class Server:
         settings = self.settings
         self.db = await open_database(settings.database_url)
         self.hc_store = HcStore(self.db)
-        registry = build_registry(settings, self.db, self.hc_store)
+        # One HcPings for the ping URLs and the gRPC Ping RPC (it caches ping key -> project).
+        hc_pings = HcPings(self.hc_store, settings.hc_check_limit)
+        registry = build_registry(settings, self.db, self.hc_store, hc_pings)
 
         # SO_REUSEPORT only when several workers share the ports on purpose: otherwise a second
         # server on the same port must fail loudly instead of silently taking half the traffic.
@@ -147,7 +152,6 @@ class Server:
         await self.grpc_server.start()
 
         gateway = HttpGateway(registry, FORWARDED_HEADERS, settings.cors_origins)
-        hc_pings = HcPings(self.hc_store, settings.hc_check_limit)
         app = gateway.application(
             plain_routes=[
                 ("GET", "/healthz", self.healthz),

@@ -31,7 +31,7 @@ from ztn.domain.hc.status import compute_alert_after
 from ztn.store.hc_repo import HcStore
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-UNIQUE_KEY_RE = re.compile(r"^[A-Za-z0-9]{40}\Z")
+UNIQUE_KEY_RE = re.compile(r"^[A-z0-9]{40}\Z")  # the reference's route pattern, [A-z] and all
 KEY_LENGTH = 32
 MAX_PINGS_LISTED = 1000
 VERSIONS = {"v1": 1, "v2": 2, "v3": 3, "": 3}
@@ -57,6 +57,26 @@ def is_uuid(value: str) -> bool:
 
 def is_unique_key(value: str) -> bool:
     return bool(UNIQUE_KEY_RE.match(value))
+
+
+# URL routing comes before everything else in the reference (body parsing, the key): a path that no
+# route matches is the framework's 404 page, a unique_key path is routed to a GET-only view.
+def require_uuid(ident: str) -> None:
+    """Routes that only take a check UUID (pause, resume, pings, ping body)."""
+    if not is_uuid(ident):
+        raise errors.not_found_page()
+
+
+def require_check_ident(ident: str, method: str) -> None:
+    """Routes that take a UUID or, for GET only, a unique_key (get check, flips; update and delete
+    share the path of get)."""
+    if is_uuid(ident):
+        return
+    if is_unique_key(ident):
+        if method != "GET":
+            raise errors.method_not_allowed()
+        return
+    raise errors.not_found_page()
 
 
 class HcApi:
@@ -126,24 +146,37 @@ class HcApi:
         return checks
 
     async def create_check(self, caller: Caller, obj: dict[str, Any], version: int) -> tuple[Check, bool]:
-        """(check, created): 201 for a new check, 200 when ``unique`` found an existing one."""
+        """(check, created): 201 for a new check, 200 when ``unique`` found an existing one.
+
+        The reference's order: validation -> upsert lookup -> check limit (403, so an upsert hit is
+        allowed at the limit) -> channels (400) -> save."""
         fields = parse_fields(obj)
         project = caller.project
-        channel_ids = await self._channel_ids(project, fields)
         lookup = upsert_filter(fields)
         if lookup is not None:
             existing = await self.store.find_check(project.id, lookup)
             if existing is not None:
+                channel_ids = await self._channel_ids(project, fields)
                 updated = await self.store.modify_check(
                     existing.code, self._applier(fields, version), channel_ids
                 )
                 if updated is not None:
                     return updated, False
+                # Deleted meanwhile: create it, as the reference would on a fresh lookup.
+        limit = self.limit_for(project)
+        try:
+            channel_ids = await self._channel_ids(project, fields)
+        except errors.HcError:
+            # The limit is checked before channels; counting only on this error path keeps the
+            # common case at one statement (the insert re-checks the limit in its transaction).
+            if await self.store.count_checks(project.id) >= limit:
+                raise errors.check_limit_reached() from None
+            raise
         now = self.clock()
         check = Check(id=0, code=new_uuid(), project_id=project.id, badge_key=new_uuid(), created=now)
         apply_fields(check, fields, version)
         check.alert_after = compute_alert_after(check)
-        inserted = await self.store.insert_check(check, channel_ids, self.limit_for(project))
+        inserted = await self.store.insert_check(check, channel_ids, limit)
         if inserted is None:
             raise errors.check_limit_reached()
         return inserted, True

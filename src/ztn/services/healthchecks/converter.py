@@ -1,26 +1,32 @@
-"""Domain values -> ztn.healthchecks.v3 messages, shaped as Healthchecks prints them (spec §2, §5-7)."""
+"""Domain values -> ztn.healthchecks.v3 messages, shaped as Healthchecks prints them (spec §2, §5-7).
+
+Which optional fields are set decides which JSON keys appear (the REST style omits unset optionals):
+read-write keys see uuid/URLs/channels, read-only keys see unique_key; simple checks show timeout,
+cron and OnCalendar checks schedule and tz; last_duration only when non-zero.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
-from google.protobuf import timestamp_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from ztn.domain.hc.keys import unique_key
 from ztn.domain.hc.models import SIMPLE, UP, Channel, Check, Flip, Ping
 from ztn.domain.hc.status import next_ping, reported_status
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
+from ztn.services.timestamps import timestamp
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _seconds(value: datetime) -> timestamp_pb2.Timestamp:
-    """Whole seconds: check and flip times are printed without fractions."""
-    return timestamp_pb2.Timestamp(seconds=int(value.timestamp()))
-
-
-def _precise(value: datetime) -> timestamp_pb2.Timestamp:
-    ts = timestamp_pb2.Timestamp()
-    ts.FromDatetime(value)
-    return ts
+def _seconds(value: datetime) -> Timestamp:
+    """Whole seconds (truncated): check and flip times are printed without fractions."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - _EPOCH
+    return Timestamp(seconds=delta.days * 86400 + delta.seconds)
 
 
 def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str) -> pb.Check:
@@ -51,7 +57,7 @@ def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str
     expected = next_ping(c)
     if expected is not None:
         msg.next_ping.CopyFrom(_seconds(expected))
-    if c.last_duration:
+    if c.last_duration:  # None and a zero duration are omitted; 0.53 s is printed as 0
         msg.last_duration = int(c.last_duration)
     if read_only:
         msg.unique_key = unique_key(c.code)
@@ -71,9 +77,15 @@ def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str
     return msg
 
 
+def checks(
+    items: Iterable[Check], read_only: bool, version: int, now: datetime, site_root: str
+) -> list[pb.Check]:
+    return [check(c, read_only, version, now, site_root) for c in items]
+
+
 def ping(p: Ping, duration: float | None, code: str, version: int, site_root: str) -> pb.Ping:
     msg = pb.Ping(type=p.kind, n=p.n, scheme=p.scheme, method=p.method, ua=p.ua)
-    msg.date.CopyFrom(_precise(p.created))
+    msg.date.CopyFrom(timestamp(p.created))  # microseconds kept
     if p.remote_addr is not None:
         msg.remote_addr.value = p.remote_addr
     if p.rid is not None:

@@ -3,24 +3,35 @@
 REST callers send JSON bodies in ``json_body`` (raw bytes, parsed here the way Healthchecks parses
 them: whatever the content type, ``api_key`` allowed inside); gRPC callers send typed ``fields``.
 Authentication is the ``x-api-key`` metadata (the X-Api-Key header through the REST door).
+
+Every RPC follows the reference's order of evaluation: the API version and the shape of the check
+identifier (URL routing: 404 page, or 405 for a unique_key on a write) -> the JSON body (400) -> the
+key (401) -> lookups (404/403) -> validation (400) -> the operation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+import json
+import re
 from typing import Any
 
 import grpc
-import orjson
 from google.api import httpbody_pb2
 
 from ztn.domain.hc import errors
-from ztn.domain.hc.checks import Caller, HcApi, api_version, is_unique_key
+from ztn.domain.hc.checks import (
+    Caller,
+    HcApi,
+    api_version,
+    is_uuid,
+    require_check_ident,
+    require_uuid,
+)
 from ztn.domain.hc.fields import fields_from_proto
 from ztn.domain.hc.models import PING_BODY_LIMIT, PingInput
-from ztn.domain.hc.ping_rules import InvalidRid, parse_rid
-from ztn.domain.hc.pinging import HcPings
+from ztn.domain.hc.ping_rules import InvalidRid, client_address, parse_rid
+from ztn.domain.hc.pinging import AMBIGUOUS, CREATED, NOT_FOUND, HcPings
+from ztn.gateway.rest import HTTP_CODE_KEY
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
 from ztn.healthchecks.v3 import healthchecks_pb2_grpc
 from ztn.services.healthchecks import converter as conv
@@ -28,116 +39,130 @@ from ztn.services.healthchecks.errors import hc_rpc
 
 API_KEY = "x-api-key"
 HTML = "text/html; charset=utf-8"
-_ACTIONS = frozenset({"", "start", "fail", "log"})
+_ACTIONS = {"": "success", "success": "success", "start": "start", "fail": "fail", "log": "log"}
+_PING_SEGMENT = re.compile(r"[-a-zA-Z0-9_]+")  # the ping URL's pattern for ping keys and slugs
 
 
 def json_object(body: httpbody_pb2.HttpBody) -> dict[str, Any] | None:
-    """The POST body as Healthchecks reads it; None when there is none."""
+    """The POST body as Healthchecks reads it (strict UTF-8, then Python's json: big integers and
+    NaN parse as they do there); None when there is none."""
     if not body.data:
         return None
     try:
-        value = orjson.loads(body.data)
-    except orjson.JSONDecodeError:
+        value = json.loads(body.data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise errors.bad_request("could not parse request body") from None
     if not isinstance(value, dict):
         raise errors.validation_error("value is not an object")
     return value
 
 
-def api_key(context: Any, body: dict[str, Any] | None) -> str:
-    """The X-Api-Key header when present (even empty), else ``api_key`` from a POST body as a string
-    (Python's str(): null is "None"), else ""."""
+def metadata_value(context: Any, name: str) -> str | None:
     for key, value in context.invocation_metadata() or ():
-        if key == API_KEY:
+        if key == name:
             return value if isinstance(value, str) else value.decode("latin-1")
+    return None
+
+
+def api_key(context: Any, body: dict[str, Any] | None = None) -> str:
+    """The X-Api-Key header when present (even empty), else ``api_key`` from a POST body turned into a
+    string the way Python does it (null is "None"), else ""."""
+    header = metadata_value(context, API_KEY)
+    if header is not None:
+        return header
     if body is not None and "api_key" in body:
-        value = body["api_key"]
-        if value is None:
-            return "None"
-        if isinstance(value, bool):
-            return str(value)
-        return value if isinstance(value, str) else orjson.dumps(value).decode()
+        return str(body["api_key"])
     return ""
 
 
 class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
-    def __init__(
-        self, api: HcApi, pings: HcPings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, api: HcApi, pings: HcPings) -> None:
         self.api = api
         self.pings = pings
-        self.clock = clock
         self.site = api.site_root
 
-    # -- helpers -------------------------------------------------------------------------------------------
-    async def _read(self, request: Any, context: Any) -> tuple[int, Caller]:
-        version = api_version(request.api_version)
-        return version, await self.api.authenticate(api_key(context, None), write=False)
+    # -- the guards ----------------------------------------------------------------------------------------
+    async def _reader(self, context: Any) -> Caller:
+        """ro-guard: the header only; read-write and read-only keys."""
+        return await self.api.authenticate(api_key(context), write=False)
 
-    async def _write(self, request: Any, context: Any) -> tuple[int, Caller, dict[str, Any]]:
-        """rw-guard: body parsed first (a bad body is a 400 even without a key), then the key."""
-        version = api_version(request.api_version)
-        body = json_object(request.json_body) if request.HasField("json_body") else None
-        caller = await self.api.authenticate(api_key(context, body), write=True)
+    async def _writer(self, context: Any, body: dict[str, Any] | None = None) -> Caller:
+        """rw-guard: the header, or ``api_key`` in a POST body; read-write keys only."""
+        return await self.api.authenticate(api_key(context, body), write=True)
+
+    async def _posted(self, request: Any, context: Any) -> tuple[Caller, dict[str, Any]]:
+        """A POST body is parsed before the key is looked at (a bad body is a 400 even without a key).
+        gRPC callers may send typed ``fields`` instead; json_body wins when it has data."""
+        body = json_object(request.json_body)
+        caller = await self._writer(context, body)
         if body is None:
             fields = getattr(request, "fields", None)
             body = fields_from_proto(fields) if fields is not None else {}
-        return version, caller, body
+        return caller, body
 
     def _check(self, check: Any, caller: Caller, version: int) -> pb.Check:
-        return conv.check(check, caller.read_only, version, self.clock(), self.site)
+        return conv.check(check, caller.read_only, version, self.api.clock(), self.site)
 
     # -- checks --------------------------------------------------------------------------------------------
     @hc_rpc
     async def ListChecks(self, request: pb.ListChecksRequest, context: Any) -> pb.ListChecksResponse:
-        version, caller = await self._read(request, context)
+        version = api_version(request.api_version)
+        caller = await self._reader(context)
         checks = await self.api.list_checks(caller, list(request.tag), request.slug)
-        now = self.clock()
         return pb.ListChecksResponse(
-            checks=[conv.check(c, caller.read_only, version, now, self.site) for c in checks]
+            checks=conv.checks(checks, caller.read_only, version, self.api.clock(), self.site)
         )
 
     @hc_rpc
     async def CreateCheck(self, request: pb.CreateCheckRequest, context: Any) -> pb.Check:
-        version, caller, body = await self._write(request, context)
+        version = api_version(request.api_version)
+        caller, body = await self._posted(request, context)
         check, created = await self.api.create_check(caller, body, version)
-        if not created:
-            await context.send_initial_metadata((("x-http-code", "200"),))
+        if not created:  # an upsert hit: 200 instead of the binding's 201
+            await context.send_initial_metadata(((HTTP_CODE_KEY, "200"),))
         return self._check(check, caller, version)
 
     @hc_rpc
     async def GetCheck(self, request: pb.GetCheckRequest, context: Any) -> pb.Check:
-        version, caller = await self._read(request, context)
+        version = api_version(request.api_version)
+        require_check_ident(request.check, "GET")
+        caller = await self._reader(context)
         return self._check(await self.api.find_check(caller, request.check), caller, version)
 
     @hc_rpc
     async def UpdateCheck(self, request: pb.UpdateCheckRequest, context: Any) -> pb.Check:
-        _reject_unique_key(request.check)
-        version, caller, body = await self._write(request, context)
+        version = api_version(request.api_version)
+        require_check_ident(request.check, "POST")
+        caller, body = await self._posted(request, context)
         return self._check(await self.api.update_check(caller, request.check, body, version), caller, version)
 
     @hc_rpc
     async def DeleteCheck(self, request: pb.DeleteCheckRequest, context: Any) -> pb.Check:
-        _reject_unique_key(request.check)
         version = api_version(request.api_version)
-        caller = await self.api.authenticate(api_key(context, None), write=True)
+        require_check_ident(request.check, "DELETE")
+        caller = await self._writer(context)  # a DELETE body is never read, api_key included
         return self._check(await self.api.delete_check(caller, request.check), caller, version)
 
     @hc_rpc
     async def PauseCheck(self, request: pb.PauseCheckRequest, context: Any) -> pb.Check:
-        version, caller, _ = await self._write(request, context)
+        version = api_version(request.api_version)
+        require_uuid(request.check)
+        caller, _ = await self._posted(request, context)
         return self._check(await self.api.pause(caller, request.check), caller, version)
 
     @hc_rpc
     async def ResumeCheck(self, request: pb.ResumeCheckRequest, context: Any) -> pb.Check:
-        version, caller, _ = await self._write(request, context)
+        version = api_version(request.api_version)
+        require_uuid(request.check)
+        caller, _ = await self._posted(request, context)
         return self._check(await self.api.resume(caller, request.check), caller, version)
 
     # -- history -------------------------------------------------------------------------------------------
     @hc_rpc
     async def ListPings(self, request: pb.ListPingsRequest, context: Any) -> pb.ListPingsResponse:
         version = api_version(request.api_version)
-        caller = await self.api.authenticate(api_key(context, None), write=True)
+        require_uuid(request.check)
+        caller = await self._writer(context)
         check, pings, durations = await self.api.list_pings(caller, request.check)
         return pb.ListPingsResponse(
             pings=[
@@ -148,13 +173,18 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
     @hc_rpc
     async def GetPingBody(self, request: pb.GetPingBodyRequest, context: Any) -> httpbody_pb2.HttpBody:
         api_version(request.api_version)
-        caller = await self.api.authenticate(api_key(context, None), write=True)
+        require_uuid(request.check)
+        if request.n < 0:  # the route takes digits only
+            raise errors.not_found_page()
+        caller = await self._writer(context)
         body = await self.api.ping_body(caller, request.check, request.n)
         return httpbody_pb2.HttpBody(content_type="text/plain", data=body)
 
     @hc_rpc
     async def ListFlips(self, request: pb.ListFlipsRequest, context: Any) -> pb.ListFlipsResponse:
-        _, caller = await self._read(request, context)
+        api_version(request.api_version)
+        require_check_ident(request.check, "GET")
+        caller = await self._reader(context)
         flips = await self.api.list_flips(
             caller,
             request.check,
@@ -168,13 +198,14 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
     @hc_rpc
     async def ListChannels(self, request: pb.ListChannelsRequest, context: Any) -> pb.ListChannelsResponse:
         api_version(request.api_version)
-        caller = await self.api.authenticate(api_key(context, None), write=True)
+        caller = await self._writer(context)
         channels = await self.api.list_channels(caller)
         return pb.ListChannelsResponse(channels=[conv.channel(c) for c in channels])
 
     @hc_rpc
     async def ListBadges(self, request: pb.ListBadgesRequest, context: Any) -> pb.ListBadgesResponse:
-        _, caller = await self._read(request, context)
+        api_version(request.api_version)
+        caller = await self._reader(context)
         badges = await self.api.badges(caller)
         return pb.ListBadgesResponse(badges={tag: pb.BadgeUrls(**urls) for tag, urls in badges.items()})
 
@@ -182,70 +213,90 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
     async def GetStatus(self, request: pb.GetStatusRequest, context: Any) -> httpbody_pb2.HttpBody:
         api_version(request.api_version)
         if not await self.api.database_ok():
-            raise errors.HcError(grpc.StatusCode.UNAVAILABLE, "database unavailable", 500)
+            raise errors.HcError(
+                grpc.StatusCode.UNAVAILABLE, "database unavailable", 500, b"<h1>Server Error (500)</h1>"
+            )
         return httpbody_pb2.HttpBody(content_type=HTML, data=b"OK")
 
     # -- pings ---------------------------------------------------------------------------------------------
     @hc_rpc
     async def Ping(self, request: pb.PingRequest, context: Any) -> pb.PingResponse:
-        if request.action not in _ACTIONS:
-            raise errors.bad_request("invalid url format")
-        action = request.action or "success"
+        """The ping URLs' rules (spec §4) over gRPC: the check UUID, or the ping key and a slug."""
+        action = _ACTIONS.get(request.action)
+        if action is None:
+            raise errors.bad_request("invalid action")
+        by_code = bool(request.check)
+        if by_code:
+            if not is_uuid(request.check):
+                raise errors.not_found_empty("not found")
+        else:
+            if not (_PING_SEGMENT.fullmatch(request.ping_key) and _PING_SEGMENT.fullmatch(request.slug)):
+                raise errors.not_found_empty("not found")
+            if request.slug != request.slug.lower():
+                raise errors.bad_request("invalid url format")
         exit_status = request.exit_status if request.HasField("exit_status") else None
+        problem: errors.HcError | None = None
+        rid: str | None = None
         if exit_status is not None:
             if not 0 <= exit_status <= 255:
-                raise errors.bad_request("invalid url format")
-            action = "fail" if exit_status > 0 else "success"
-        try:
-            rid = parse_rid(request.rid) if request.rid else None
-        except InvalidRid:
-            raise errors.bad_request("invalid uuid format") from None
-        peer = context.peer() or ""
+                problem = errors.bad_request("invalid url format")
+            elif exit_status > 0:
+                action = "fail"
+        if problem is None:
+            try:
+                rid = parse_rid(request.rid) if request.rid else None
+            except InvalidRid:
+                problem = errors.bad_request("invalid uuid format")
+        if problem is not None:
+            # As on the URLs: the check is looked up (and provisioned) first, so a missing check is
+            # still a 404/409; nothing is recorded either way.
+            if by_code:
+                found = await self.pings.locate_by_code(request.check)
+            else:
+                found = await self.pings.locate_by_slug(request.ping_key, request.slug, request.create)
+            _raise_outcome(found)
+            raise problem
         ping = PingInput(
             action=action,
-            now=self.clock(),
-            method="POST",
+            now=self.api.clock(),
+            method="POST",  # an HTTP/2 POST: checks that only take POST pings take these
             scheme="grpc",
-            remote_addr=_peer_address(peer),
-            ua=_metadata(context, "user-agent")[:200],
+            remote_addr=client_address(
+                metadata_value(context, "x-forwarded-for"), _peer_host(context.peer())
+            ),
+            ua=(metadata_value(context, "user-agent") or "")[:200],
             body=request.body[:PING_BODY_LIMIT],
             rid=rid,
             exitstatus=exit_status,
         )
-        if request.check:
-            outcome = await self.pings.ping_by_code(request.check, ping.action, ping)
+        if by_code:
+            outcome = await self.pings.ping_by_code(request.check, action, ping)
         else:
-            if request.slug != request.slug.lower():
-                raise errors.bad_request("invalid url format")
             outcome = await self.pings.ping_by_slug(
-                request.ping_key, request.slug, ping.action, ping, request.create
+                request.ping_key, request.slug, action, ping, request.create
             )
-        if outcome.status == "not_found":
-            raise errors.not_found_empty("not found")
-        if outcome.status == "ambiguous":
-            raise errors.HcError(grpc.StatusCode.FAILED_PRECONDITION, "ambiguous slug", 409)
-        created = outcome.status == "created"
+        _raise_outcome(outcome.status)
+        created = outcome.status == CREATED
         return pb.PingResponse(message="Created" if created else "OK", created=created)
 
 
-def _reject_unique_key(ident: str) -> None:
-    """A unique_key URL only answers GET (Healthchecks routes it to a GET-only view)."""
-    if is_unique_key(ident):
-        raise errors.method_not_allowed()
+def _raise_outcome(status: str) -> None:
+    if status == NOT_FOUND:
+        raise errors.not_found_empty("not found")
+    if status == AMBIGUOUS:
+        raise errors.HcError(grpc.StatusCode.FAILED_PRECONDITION, "ambiguous slug", 409, b"ambiguous slug")
 
 
-def _metadata(context: Any, name: str) -> str:
-    for key, value in context.invocation_metadata() or ():
-        if key == name:
-            return value if isinstance(value, str) else value.decode("latin-1")
-    return ""
-
-
-def _peer_address(peer: str) -> str | None:
-    """grpc peers look like ``ipv4:1.2.3.4:5678`` or ``ipv6:[::1]:5678``."""
-    kind, _, rest = peer.partition(":")
-    if kind == "ipv4":
+def _peer_host(peer: str | None) -> str | None:
+    """The address of a native gRPC peer (``ipv4:1.2.3.4:5678``, ``ipv6:[::1]:5678``) or of an HTTP
+    door's (already a bare address)."""
+    if not peer:
+        return None
+    kind, sep, rest = peer.partition(":")
+    if sep and kind == "ipv4":
         return rest.rsplit(":", 1)[0]
-    if kind == "ipv6":
-        return rest.rsplit(":", 1)[0].strip("[]")
-    return rest or None
+    if sep and kind == "ipv6":
+        return rest.rsplit(":", 1)[0].strip("[]").replace("%25", "%")
+    if kind == "unix":
+        return None
+    return peer
