@@ -407,12 +407,14 @@ class _Builder:
             array = {"type": "array", "items": _constrain(single, items)}
             return _constrain(array, rules)
         single = _constrain(single, rules)
-        # With null_unset_messages the codec prints unset presence fields as null (not oneof members).
+        # With null_unset_messages the codec prints unset presence fields as null (not oneof members,
+        # nor optional scalars that omit_unset_optionals leaves out).
         if (
             style.emit_unpopulated
             and style.null_unset_messages
             and fd.has_presence
             and not _real_oneof(fd)
+            and not (style.omit_unset_optionals and fd.message_type is None)
             and not single.get("nullable")
         ):
             return {"allOf": [single], "nullable": True} if "$ref" in single else {**single, "nullable": True}
