@@ -8,9 +8,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from httprule_servicer import raw_request
-from styled_servicer import STYLED, serve_styled
+from styled_servicer import STYLED, serve_styled, styled_registry
 from ztn.gateway.json_style import SNAKE_NULLS_ISO
+from ztn.gateway.pattern import TemplateError, parse_template
 from ztn.gateway.registry import ServiceOptions
+from ztn.gateway.routes import RouteNotFound, RouteTable
 
 HTML = "text/html; charset=utf-8"
 CORS_NAMES = ("Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Max-Age")
@@ -264,3 +266,39 @@ def test_unknown_error_formats_are_refused_at_start_up() -> None:
     with pytest.raises(ValueError, match="error format"):
         ServiceOptions(error_format="django")
     assert STYLED.error_format == "message"
+
+
+# --- templates ---------------------------------------------------------------------------------------
+
+
+def test_one_trailing_slash_is_allowed_in_a_template() -> None:
+    t = parse_template("/api/{version}/checks/")
+    assert t.trailing_slash and [s.text for s in t.segments] == ["api", "", "checks"]
+    assert not parse_template("/api/{version}/checks").trailing_slash
+    assert parse_template("/v1/{name=items/*}/").trailing_slash
+
+
+@pytest.mark.parametrize(
+    "template, reason",
+    [
+        ("/v1/items//", "empty segment"),
+        ("/v1//items/", "empty segment"),
+        ("/v1/**/", "cannot be followed"),
+        ("/v1/items/:verb", "empty segment"),
+        ("v1/items/", "start with '/'"),
+    ],
+)
+def test_other_template_errors_are_kept(template, reason) -> None:
+    with pytest.raises(TemplateError, match=reason):
+        parse_template(template)
+
+
+def test_route_lookup_is_strict_about_the_template_slash() -> None:
+    table = RouteTable(styled_registry().methods.values())
+    assert table.lookup("GET", "/styled/v1/items/").route.method.name == "ListItems"
+    with pytest.raises(RouteNotFound):
+        table.lookup("GET", "/styled/v1/items")
+    with pytest.raises(RouteNotFound):
+        table.lookup("GET", "/styled/v1/items/x/")  # append_slash services tolerate no extra slash
+    assert [r.http_method for r in table.routes_on("/styled/v1/items/x")] == ["GET", "POST", "DELETE"]
+    assert table.slash_redirect("/styled/v1/items") and not table.slash_redirect("/styled/v1/items/x")
