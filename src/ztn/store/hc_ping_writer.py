@@ -13,8 +13,10 @@ write transaction:
 2. run the domain's ``process`` callback for each ping, in arrival order, on ONE in-memory ``Check`` per
    row (several pings of a check in a batch build on each other; a code ping and a slug ping of the
    same check share the object);
-3. one executemany each for the changed checks (the ping columns only), the pings, the flips and the
-   prunes (every 100th ping of a check), then commit; only then are the callers' futures resolved.
+3. one statement each for the changed checks (the ping columns only) and the pings (PostgreSQL: over
+   arrays, ``UPDATE ... FROM unnest(...)`` / ``INSERT ... SELECT unnest(...)``; SQLite: executemany),
+   one executemany each for the flips and the prunes (every 100th ping of a check), then commit;
+   only then are the callers' futures resolved.
 
 Auto-provisioning (a slug ping with ``create=1`` whose slug has no check) is rare and needs the
 project's check count to be exact, so such a ping leaves the batch and gets a transaction of its own
@@ -128,6 +130,43 @@ _UPDATE = (
     .values({name: sa.bindparam("b_" + name) for name in PING_COLUMNS})
 )
 _INSERT_PING = PG.insert()
+_PING_ROW = (
+    "check_id",
+    "n",
+    "created",
+    "kind",
+    "scheme",
+    "remote_addr",
+    "method",
+    "ua",
+    "rid",
+    "exitstatus",
+    "body",
+)
+
+# PostgreSQL: one statement over arrays instead of an executemany (one protocol message per row); the
+# server plans it once and the driver adapts each column as one value.
+_PG_TYPES = {
+    "check_id": "bigint", "n": "integer", "created": "timestamptz", "kind": "text", "scheme": "text",
+    "remote_addr": "text", "method": "text", "ua": "text", "rid": "text", "exitstatus": "smallint",
+    "body": "bytea", "id": "bigint", "status": "text", "n_pings": "integer", "last_ping": "timestamptz",
+    "last_start": "timestamptz", "last_start_rid": "text", "last_duration": "float8",
+    "alert_after": "timestamptz",
+}  # fmt: skip
+
+
+def _unnest(columns: tuple[str, ...]) -> str:
+    return "unnest(" + ", ".join(f"CAST(:{c} AS {_PG_TYPES[c]}[])" for c in columns) + ")"
+
+
+_PG_INSERT_PINGS = sa.text(
+    f"INSERT INTO hc_pings ({', '.join(_PING_ROW)}) SELECT * FROM {_unnest(_PING_ROW)}"
+)
+_PG_UPDATE_CHECKS = sa.text(
+    "UPDATE hc_checks AS c SET "
+    + ", ".join(f"{k} = v.{k}" for k in PING_COLUMNS)
+    + f" FROM {_unnest(('id', *PING_COLUMNS))} AS v(id, {', '.join(PING_COLUMNS)}) WHERE c.id = v.id"
+)
 _INSERT_FLIP = F.insert()
 _LOG_LIMIT = sa.select(P.c.ping_log_limit).where(P.c.id == sa.bindparam("pid")).scalar_subquery()
 _PRUNE_PINGS = PG.delete().where(
@@ -160,7 +199,7 @@ _ALL_CHANNELS = hc_check_channels.insert().from_select(
 
 
 class _Changes:
-    """What a transaction's pings write, gathered in memory and flushed with one executemany each."""
+    """What a transaction's pings write, gathered in memory and flushed with one statement each."""
 
     __slots__ = ("checks", "pings", "flips", "prunes")
 
@@ -210,14 +249,18 @@ class _Changes:
             }
         return PingOutcome(status, kind, check)
 
-    async def flush(self, conn: Any) -> None:
+    async def flush(self, conn: Any, postgres: bool) -> None:
         if not self.checks:
             return
-        rows = [
-            {"b_id": c.id, **{f"b_{k}": getattr(c, k) for k in PING_COLUMNS}} for c in self.checks.values()
-        ]
-        await conn.execute(_UPDATE, rows)
-        await conn.execute(_INSERT_PING, self.pings)
+        checks = self.checks.values()
+        if postgres:
+            columns = {k: [getattr(c, k) for c in checks] for k in PING_COLUMNS}
+            await conn.execute(_PG_UPDATE_CHECKS, {"id": [c.id for c in checks], **columns})
+            await conn.execute(_PG_INSERT_PINGS, {k: [p[k] for p in self.pings] for k in _PING_ROW})
+        else:
+            rows = [{"b_id": c.id, **{f"b_{k}": getattr(c, k) for k in PING_COLUMNS}} for c in checks]
+            await conn.execute(_UPDATE, rows)
+            await conn.execute(_INSERT_PING, self.pings)
         if self.flips:
             await conn.execute(_INSERT_FLIP, self.flips)
         if self.prunes:  # after the inserts: the oldest remaining ping bounds the flips kept
@@ -345,7 +388,7 @@ class PingWriter:
                         continue
                     check = found[0]
                 outcomes.append(changes.apply(item, check, "ok"))
-            await changes.flush(conn)
+            await changes.flush(conn, self.db.is_postgres)
         self.transactions += 1
         return outcomes
 
@@ -378,7 +421,7 @@ class PingWriter:
                 status = "created"
             changes = _Changes()
             outcome = changes.apply(item, check, status)
-            await changes.flush(conn)
+            await changes.flush(conn, self.db.is_postgres)
         self.transactions += 1
         return outcome
 
