@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -29,58 +30,69 @@ def _seconds(value: datetime) -> Timestamp:
     return Timestamp(seconds=delta.days * 86400 + delta.seconds)
 
 
-def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str) -> pb.Check:
-    msg = pb.Check(
-        name=c.name,
-        slug=c.slug,
-        tags=c.tags,
-        desc=c.desc,
-        grace=c.grace,
-        n_pings=c.n_pings,
-        status=reported_status(c, now, v1=version == 1),
-        started=c.last_start is not None,
-        manual_resume=c.manual_resume,
-        methods=c.methods,
-        subject=c.success_kw if c.filter_subject else "",
-        subject_fail=c.failure_kw if c.filter_subject else "",
-        start_kw=c.start_kw,
-        success_kw=c.success_kw,
-        failure_kw=c.failure_kw,
-        filter_subject=c.filter_subject,
-        filter_body=c.filter_body,
-        filter_http_body=c.filter_http_body,
-        filter_default_fail=c.filter_default_fail,
-        badge_url=f"{site_root}/b/2/{c.badge_key}.svg",
-    )
+def check_fields(c: Check, read_only: bool, version: int, now: datetime, site_root: str) -> dict[str, Any]:
+    """The Check message's fields as constructor arguments: one constructor call per check is the
+    cheapest way to build a thousand of them (field-by-field assignment crosses into C each time)."""
+    fields: dict[str, Any] = {
+        "name": c.name,
+        "slug": c.slug,
+        "tags": c.tags,
+        "desc": c.desc,
+        "grace": c.grace,
+        "n_pings": c.n_pings,
+        "status": reported_status(c, now, v1=version == 1),
+        "started": c.last_start is not None,
+        "manual_resume": c.manual_resume,
+        "methods": c.methods,
+        "subject": c.success_kw if c.filter_subject else "",
+        "subject_fail": c.failure_kw if c.filter_subject else "",
+        "start_kw": c.start_kw,
+        "success_kw": c.success_kw,
+        "failure_kw": c.failure_kw,
+        "filter_subject": c.filter_subject,
+        "filter_body": c.filter_body,
+        "filter_http_body": c.filter_http_body,
+        "filter_default_fail": c.filter_default_fail,
+        "badge_url": f"{site_root}/b/2/{c.badge_key}.svg",
+    }
     if c.last_ping is not None:
-        msg.last_ping.CopyFrom(_seconds(c.last_ping))
+        fields["last_ping"] = _seconds(c.last_ping)
     expected = next_ping(c)
     if expected is not None:
-        msg.next_ping.CopyFrom(_seconds(expected))
+        fields["next_ping"] = _seconds(expected)
     if c.last_duration:  # None and a zero duration are omitted; 0.53 s is printed as 0
-        msg.last_duration = int(c.last_duration)
+        fields["last_duration"] = int(c.last_duration)
     if read_only:
-        msg.unique_key = unique_key(c.code)
+        fields["unique_key"] = unique_key(c.code)
     else:
         update_url = f"{site_root}/api/v{version}/checks/{c.code}"
-        msg.uuid = c.code
-        msg.ping_url = f"{site_root}/ping/{c.code}"
-        msg.update_url = update_url
-        msg.pause_url = update_url + "/pause"
-        msg.resume_url = update_url + "/resume"
-        msg.channels = ",".join(sorted(c.channel_ids))
+        fields["uuid"] = c.code
+        fields["ping_url"] = f"{site_root}/ping/{c.code}"
+        fields["update_url"] = update_url
+        fields["pause_url"] = update_url + "/pause"
+        fields["resume_url"] = update_url + "/resume"
+        fields["channels"] = ",".join(sorted(c.channel_ids))
     if c.kind == SIMPLE:
-        msg.timeout = c.timeout
+        fields["timeout"] = c.timeout
     else:
-        msg.schedule = c.schedule
-        msg.tz = c.tz
-    return msg
+        fields["schedule"] = c.schedule
+        fields["tz"] = c.tz
+    return fields
 
 
-def checks(
+def check(c: Check, read_only: bool, version: int, now: datetime, site_root: str) -> pb.Check:
+    return pb.Check(**check_fields(c, read_only, version, now, site_root))
+
+
+def check_list(
     items: Iterable[Check], read_only: bool, version: int, now: datetime, site_root: str
-) -> list[pb.Check]:
-    return [check(c, read_only, version, now, site_root) for c in items]
+) -> pb.ListChecksResponse:
+    """Built in place: handing a list of finished messages to the response would copy each one."""
+    response = pb.ListChecksResponse()
+    add = response.checks.add
+    for c in items:
+        add(**check_fields(c, read_only, version, now, site_root))
+    return response
 
 
 def ping(p: Ping, duration: float | None, code: str, version: int, site_root: str) -> pb.Ping:

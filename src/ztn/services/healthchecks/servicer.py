@@ -109,9 +109,7 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
         version = api_version(request.api_version)
         caller = await self._reader(context)
         checks = await self.api.list_checks(caller, list(request.tag), request.slug)
-        return pb.ListChecksResponse(
-            checks=conv.checks(checks, caller.read_only, version, self.api.clock(), self.site)
-        )
+        return conv.check_list(checks, caller.read_only, version, self.api.clock(), self.site)
 
     @hc_rpc
     async def CreateCheck(self, request: pb.CreateCheckRequest, context: Any) -> pb.Check:
