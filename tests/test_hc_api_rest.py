@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -412,3 +414,18 @@ async def test_pause_and_resume_lookups_and_auth(kit: Kit) -> None:
         assert "POST" in resp.headers["Access-Control-Allow-Methods"]
         body = {"api_key": p.rw}
         assert (await kit.call("POST", f"/api/v3/checks/{theirs}/{action}", body=body)).status == 403
+
+
+async def test_a_project_made_with_the_cli_works_with_its_keys(kit: Kit, server) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ztn.cli", "hc", "create-project", "--database-url", server.database_url,
+         "--name", "cli", "--check-limit", "1"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    made = json.loads(out)
+    resp = await kit.call("POST", "/api/v3/checks/", made["api_key"], {"name": "first", "slug": "first"})
+    assert resp.status == 201
+    assert_empty_html(await kit.call("POST", "/api/v3/checks/", made["api_key"], {"name": "second"}), 403)
+    listed = await kit.call("GET", "/api/v3/checks/", made["api_key_readonly"])
+    assert [c["name"] for c in listed.json["checks"]] == ["first"]
+    assert (await kit.call("GET", f"/ping/{made['ping_key']}/first")).status == 200
