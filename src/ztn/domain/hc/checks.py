@@ -123,7 +123,7 @@ class HcApi:
 
     async def check_by_unique_key(self, caller: Caller, key: str) -> Check:
         """Only the caller's own project is searched: another project's check is a plain 404."""
-        for check in await self.store.list_checks(caller.project.id, with_channels=True):
+        for check in await self.store.list_checks(caller.project.id, with_channels=not caller.read_only):
             if unique_key(check.code) == key:
                 return check
         raise errors.not_found_empty()
