@@ -26,10 +26,19 @@ Both read connections offer ``snapshot_cache(name)``, a memo of values read from
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+    nullcontext,
+    suppress,
+)
 from pathlib import Path
 from typing import Any
 
@@ -200,10 +209,54 @@ def read_cache(conn: Any, name: str) -> dict[Any, Any] | None:
     return snapshot_cache(name) if snapshot_cache is not None else None
 
 
+class ProcessTurns:
+    """SQLite file databases: the write transactions of all processes take turns on an OS lock
+    (``flock`` on a file beside the database), taken after the process's own write lock.
+
+    SQLite's busy handler waits for a locked database by sleeping (1, 2, 5 ... 100 ms) between tries,
+    and a process that just committed usually takes the lock again before a sleeper wakes: with two
+    busy worker processes, writes waited hundreds of milliseconds (ping batches: p99 280 ms, vs 14 ms
+    with turns). A waiter blocked in ``flock`` is woken as soon as the lock is released.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: no thread hop
+        except BlockingIOError:
+            acquired = asyncio.get_running_loop().run_in_executor(None, fcntl.flock, fd, fcntl.LOCK_EX)
+            try:
+                await asyncio.wait_for(asyncio.shield(acquired), BUSY_TIMEOUT_MS / 1000)
+            except (asyncio.CancelledError, TimeoutError) as exc:
+                # The thread still gets the lock eventually: give it back when it does.
+                acquired.add_done_callback(lambda f: f.exception() is None and fcntl.flock(fd, fcntl.LOCK_UN))
+                if isinstance(exc, TimeoutError):
+                    raise StoreUnavailable("database is locked (another process's write turn)") from None
+                raise
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class Database:
     """One engine per process. ``read()`` and ``write()`` hand out connections inside a transaction."""
 
-    def __init__(self, engine: AsyncEngine, read_engine: sa.Engine | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, read_engine: sa.Engine | None = None, turns: ProcessTurns | None = None
+    ) -> None:
         self.engine = engine
         self.dialect: str = engine.dialect.name
         self._read_engine = read_engine
@@ -211,6 +264,7 @@ class Database:
         # SQLite has one writer: queue this process's writers fairly here instead of letting them
         # all spin on the busy timeout, where an unlucky one can starve.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._turns = turns  # ... and take turns with the other processes (see ProcessTurns)
         # Snapshot caches of the async read path (see the module docstring). In-memory SQLite is
         # private to this process, so local bumps alone keep it exact: caching is always on there.
         self._version = 0
@@ -338,7 +392,7 @@ class Database:
                 async with self._write_transaction() as conn:
                     yield conn
             else:
-                async with self._write_lock, self._write_transaction() as conn:
+                async with self._write_lock, self._turn(), self._write_transaction() as conn:
                     yield conn
         except IntegrityError as exc:
             if _is_unique_violation(exc):
@@ -348,6 +402,9 @@ class Database:
             if _is_unavailable(exc):
                 raise StoreUnavailable(str(exc.orig)) from exc
             raise
+
+    def _turn(self) -> AbstractAsyncContextManager[Any]:
+        return self._turns.turn() if self._turns is not None else nullcontext()
 
     @asynccontextmanager
     async def _write_transaction(self) -> AsyncIterator[AsyncConnection]:
@@ -393,6 +450,8 @@ class Database:
             self._idle_readers.pop().close()
         if self._read_engine is not None:
             self._read_engine.dispose()
+        if self._turns is not None:
+            self._turns.close()
         await self.engine.dispose()
 
 
@@ -465,7 +524,9 @@ async def open_database(url: str, *, echo: bool = False) -> Database:
         # Writers queue on BEGIN IMMEDIATE anyway: a couple of connections is all SQLite can use.
         engine = create_async_engine(target, echo=echo, pool_size=2, max_overflow=0, pool_timeout=60)
         _configure_sqlite(engine)
-        return Database(engine, _sqlite_read_engine(target, echo))
+        return Database(
+            engine, _sqlite_read_engine(target, echo), ProcessTurns(target.database + "-write.lock")
+        )
     # A fixed set per process: overflow connections were closed on check-in and reopened on the next
     # burst (one PostgreSQL backend start each); one event loop cannot keep more than ~16 busy, and
     # workers x 16 stays under PostgreSQL's default max_connections for a few workers.
