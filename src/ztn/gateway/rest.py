@@ -185,7 +185,9 @@ class RestDoor:
         codec = self._codec
         raw_path = request.rel_url.raw_path
         try:
-            match = self.table.lookup(request.method, raw_path)
+            # HEAD is GET without a body (RFC 9110 §9.3.2); aiohttp drops the body of HEAD answers.
+            method = "GET" if request.method == "HEAD" else request.method
+            match = self.table.lookup(method, raw_path)
         except PathError as e:
             return simple_error(grpc.StatusCode.INVALID_ARGUMENT, str(e), codec)
         except RouteNotFound:
