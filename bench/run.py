@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import hc_list_checks
+import hc_pings
 import listapps
 from doors import ALL_DOORS, call_for, check
 from loadgen import missing_tools, run_h2load, run_wrk, wrk_script
@@ -29,7 +31,8 @@ from results_md import Row, replace_section, table, verdicts
 from servers import ROOT, Server, pinned, start_hello, start_ztn
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-ITEMS = (*ALL_DOORS, listapps.NAME)  # --only choices: the doors, then the ListApps benchmark
+# --only choices: the doors, then the ListApps and the Healthchecks (pings, list checks) benchmarks
+ITEMS = (*ALL_DOORS, listapps.NAME, hc_pings.NAME, hc_list_checks.NAME)
 DISTURBED = 0.2  # cores used by unrelated processes during a row above which it is flagged
 
 
@@ -170,8 +173,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     unknown = sorted(set(items) - set(ITEMS))
     if unknown:
         p.error(f"unknown item(s) {', '.join(unknown)}; choose from {', '.join(ITEMS)}")
-    args.doors = [d for d in items if d != listapps.NAME]
+    args.doors = [d for d in items if d in ALL_DOORS]
     args.listapps = listapps.NAME in items
+    args.pings = hc_pings.NAME in items
+    args.listchecks = hc_list_checks.NAME in items
     args.worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
     return args
 
@@ -180,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     needed = {"h2load" if d == "grpc" else "wrk" for d in args.doors} | ({"wrk"} if args.profile else set())
     needed |= {"wrk", "h2load"} if args.listapps else set()
+    needed |= {"wrk"} if args.pings or args.listchecks else set()
     problems = missing_tools(needed)
     if args.profile and py_spy() is None:
         problems.append("py-spy not found (install locally: .venv/bin/pip install py-spy)")
@@ -195,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     profile_text = ""
     listapps_rows: list[listapps.Row] = []
+    pings_rows: list[hc_pings.Row] = []
+    listchecks_rows: list[hc_list_checks.Row] = []
     with tempfile.TemporaryDirectory(prefix="ztn-bench-") as tmp:
         data_dir = Path(tmp)
         for workers in args.worker_counts:
@@ -206,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
             profile_text = profile(data_dir, args)
         if args.listapps:
             listapps_rows, seeding = listapps.bench(data_dir, args, cpu_plan(1), DISTURBED)
+        if args.pings:
+            pings_rows = hc_pings.bench(data_dir, args, cpu_plan(hc_pings.WORKERS))
+        if args.listchecks:
+            listchecks_rows = hc_list_checks.bench(data_dir, args, cpu_plan(hc_pings.WORKERS))
     elapsed = (datetime.datetime.now() - started).total_seconds()
     rendered = table(rows)
     checks = verdicts(rows)
@@ -215,6 +227,15 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + profile_text)
     if listapps_rows:
         print("\nListApps\n" + listapps.report(listapps_rows))
+    if pings_rows:
+        print("\nPings\n" + hc_pings.table(pings_rows) + "\n\n" + "\n".join(hc_pings.verdicts(pings_rows)))
+    if listchecks_rows:
+        print(
+            "\nList checks\n"
+            + hc_list_checks.table(listchecks_rows)
+            + "\n\n"
+            + "\n".join(hc_list_checks.verdicts(listchecks_rows))
+        )
     print(f"\n(whole run: {elapsed:.0f} s)")
     if not args.no_write:
         date = started.strftime("%Y-%m-%d")
@@ -242,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         if listapps_rows:
             listapps_body = listapps.section(listapps_rows, seeding, args, command, host)
             replace_section(RESULTS, f"ListApps ({date})", listapps_body)
+        if pings_rows:
+            pings_body = hc_pings.section(pings_rows, args, command, host)
+            replace_section(RESULTS, f"Healthchecks pings ({date})", pings_body)
+        if listchecks_rows:
+            listchecks_body = hc_list_checks.section(listchecks_rows, args, command, host)
+            replace_section(RESULTS, f"Healthchecks list checks ({date})", listchecks_body)
         print(f"updated {RESULTS.relative_to(ROOT)}")
     return 0
 
