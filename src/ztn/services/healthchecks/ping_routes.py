@@ -230,7 +230,9 @@ class PingUrls:
             body = await read_ping_body(request)
             headers = request.headers
             forwarded_for = headers.get("X-Forwarded-For")
-            remote = client_address(forwarded_for, request.remote if forwarded_for is None else None)
+            # The socket's address is an IP already: only a forwarded one needs client_address's checks.
+            peer = request.remote
+            remote = peer if forwarded_for is None else client_address(forwarded_for, peer)
             ping = PingInput(
                 action=route.action,
                 now=datetime.now(UTC),
