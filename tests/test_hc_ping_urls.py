@@ -398,3 +398,37 @@ async def test_concurrent_pings_add_up(kit: Kit) -> None:
         stored = await kit.pings(check)
         assert after.n_pings == expected
         assert sorted(p.n for p in stored) == list(range(1, expected + 1))
+
+
+async def test_concurrent_pings_add_up_across_worker_processes(tmp_path) -> None:
+    """The same with ``--workers 2``: two processes, two group-commit writers, one database."""
+    from fixtures_db import fresh_database_url
+    from fixtures_server import new_server
+
+    with fresh_database_url(tmp_path) as url:
+        server = new_server(tmp_path, url, workers=2).start()
+        try:
+            async with open_kit(server) as two:
+                project = await two.project()
+                checks = [await two.check(project, slug=f"w{i}") for i in range(5)]
+                paths: list[tuple[Check, str]] = []
+                for i in range(400):
+                    check = checks[0] if i % 4 == 0 else checks[i % len(checks)]  # one hot check
+                    paths.append(
+                        (check, f"/ping/{check.code}" if i % 2 else f"/ping/{project.ping_key}/{check.slug}")
+                    )
+                gate = asyncio.Semaphore(64)
+
+                async def send(path: str) -> int:
+                    async with gate:
+                        # A new connection each time: the kernel spreads them over both workers.
+                        return (await two.request("GET", path, headers={"Connection": "close"}))[0]
+
+                codes = await asyncio.gather(*(send(path) for _, path in paths))
+                assert codes == [200] * len(paths)
+                for check in checks:
+                    expected = sum(1 for c, _ in paths if c is check)
+                    assert (await two.reload(check)).n_pings == expected
+                    assert sorted(p.n for p in await two.pings(check)) == list(range(1, expected + 1))
+        finally:
+            server.stop()
