@@ -37,8 +37,10 @@ from ztn.gateway.openapi import build_openapi
 from ztn.gateway.recovery import RecoveryMiddleware
 from ztn.gateway.reflection import enable_reflection
 from ztn.gateway.registry import Registry, ServiceOptions
+from ztn.gateway.request_metrics import RequestMetricsMiddleware
 from ztn.gateway.validation import ValidationMiddleware
 from ztn.healthchecks.v3 import healthchecks_pb2_grpc
+from ztn.metrics_http import metrics_handler
 from ztn.services.errors import DomainErrorMiddleware
 from ztn.services.healthchecks.ping_routes import build_plain_routes
 from ztn.services.healthchecks.servicer import HealthchecksServicer
@@ -74,6 +76,7 @@ def build_registry(
     system_users = load_system_users(settings.data_dir)
     registry = Registry(
         [
+            RequestMetricsMiddleware(),
             RecoveryMiddleware(),
             SystemAuthMiddleware(system_users, settings.external_url),
             TenancyMiddleware(
@@ -157,6 +160,7 @@ class Server:
             plain_routes=[
                 ("GET", "/healthz", self.healthz),
                 ("GET", "/openapi.json", self._openapi_handler(gateway)),
+                ("GET", "/metrics", metrics_handler(self.db)),
                 *build_plain_routes(self.hc_store, hc_pings),
             ]
         )

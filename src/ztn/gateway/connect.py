@@ -25,6 +25,7 @@ from google.protobuf.message import DecodeError, Message
 from multidict import CIMultiDict
 
 from ztn.gateway.codec_json import JsonCodec, JsonCodecError, codec_for
+from ztn.gateway.context import DOOR_CONNECT
 from ztn.gateway.invoke import CallResult, error_result, invoke
 from ztn.gateway.json_style import CANONICAL
 from ztn.gateway.metadata import MetadataError, encode_value, plain_metadata
@@ -110,7 +111,9 @@ class ConnectDoor:
             return self._error(error_result(exc.code, exc.message))
         except MetadataError as exc:
             return self._error(error_result(Code.INVALID_ARGUMENT, str(exc)))
-        result = await invoke(method, message, metadata, peer=request.remote or "", timeout=timeout)
+        result = await invoke(
+            method, message, metadata, peer=request.remote or "", timeout=timeout, door=DOOR_CONNECT
+        )
         if not result.ok:
             return self._error(result)
         assert result.response is not None

@@ -16,6 +16,10 @@ import grpc
 
 Metadata = tuple[tuple[str, str | bytes], ...]
 
+# Which door a call came through (metrics label). Native gRPC calls carry grpc.aio's own context,
+# so "grpc" is never stored here; the HTTP doors name themselves when they call invoke().
+DOOR_GRPC, DOOR_GRPC_WEB, DOOR_CONNECT, DOOR_REST = "grpc", "grpc-web", "connect", "rest"
+
 
 class CallContext:
     __slots__ = (
@@ -29,9 +33,13 @@ class CallContext:
         "_done_callbacks",
         "_cancelled",
         "aborted",
+        "door",
     )
 
-    def __init__(self, metadata: Metadata, peer: str = "", deadline: float | None = None) -> None:
+    def __init__(
+        self, metadata: Metadata, peer: str = "", deadline: float | None = None, door: str = DOOR_REST
+    ) -> None:
+        self.door = door
         self._metadata = metadata
         self._peer = peer
         self._deadline = deadline  # time.monotonic() value, or None

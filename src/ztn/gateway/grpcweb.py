@@ -24,6 +24,7 @@ from aiohttp import web
 from google.protobuf.message import DecodeError, Message
 from multidict import CIMultiDict
 
+from ztn.gateway.context import DOOR_GRPC_WEB
 from ztn.gateway.invoke import DETAILS_KEY, CallResult, error_result, invoke
 from ztn.gateway.metadata import MetadataError, encode_value, parse_grpc_timeout, plain_metadata
 from ztn.gateway.registry import MethodInfo
@@ -169,7 +170,9 @@ class GrpcWebDoor:
             message, metadata, timeout = await self._read(request, method, text)
         except _BadInput as exc:
             return self._render(error_result(exc.code, exc.message), text_out, exc.http_status)
-        result = await invoke(method, message, metadata, peer=request.remote or "", timeout=timeout)
+        result = await invoke(
+            method, message, metadata, peer=request.remote or "", timeout=timeout, door=DOOR_GRPC_WEB
+        )
         return self._render(result, text_out)
 
     async def _read(self, request: web.Request, method: MethodInfo, text: bool):

@@ -16,7 +16,7 @@ import grpc
 from google.protobuf.message import Message
 from google.rpc import status_pb2
 
-from ztn.gateway.context import CallContext, Metadata
+from ztn.gateway.context import DOOR_REST, CallContext, Metadata
 from ztn.gateway.registry import MethodInfo
 from ztn.gateway.status import status_proto
 
@@ -54,9 +54,11 @@ async def invoke(
     metadata: Metadata,
     peer: str = "",
     timeout: float | None = None,
+    door: str = DOOR_REST,
 ) -> CallResult:
+    """``door``: which HTTP door calls (``context.DOOR_*``), seen by middlewares as ``context.door``."""
     deadline = time.monotonic() + timeout if timeout is not None else None
-    ctx = CallContext(metadata, peer, deadline)
+    ctx = CallContext(metadata, peer, deadline, door)
     response: Message | None = None
     try:
         if timeout is None:
