@@ -1,0 +1,315 @@
+"""Storage for the alert worker: the two compare-and-set steps, flip claims with leases and the
+notification rows (migration 0006_hc_alerts).
+
+No long-held locks: several workers (processes, machines) on one database stay correct because
+every state change is a conditional UPDATE whose row count says who won:
+
+* a check goes down only ``WHERE status = <old> AND alert_after = <old>``: a ping or an API update in
+  between recomputes ``alert_after`` (or the status), so the stale decision changes nothing;
+* a flip is claimed by setting a lease (owner + expiry) ``WHERE processed IS NULL AND`` no live lease;
+  ``processed`` is set only when every channel is done, by the lease owner. A worker that dies
+  mid-notification leaves its lease to expire, and another worker takes the flip over; channels whose
+  notification row is already finished are not sent again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ztn.domain.hc.models import DOWN, Channel, Check, Flip
+from ztn.store.db import Database
+from ztn.store.errors import UniqueViolation
+from ztn.store.hc_models import BIGID, UUID, hc_channels, hc_check_channels, hc_checks, hc_flips, hc_pings
+from ztn.store.models import UtcDateTime, metadata
+
+C, CH, CC, F, PG = hc_checks, hc_channels, hc_check_channels, hc_flips, hc_pings
+
+hc_notifications = sa.Table(
+    "hc_notifications",
+    metadata,
+    sa.Column("id", BIGID, primary_key=True, autoincrement=True),
+    sa.Column("flip_id", BIGID, sa.ForeignKey("hc_flips.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("check_id", BIGID, sa.ForeignKey("hc_checks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("channel_id", UUID, sa.ForeignKey("hc_channels.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("check_status", sa.String(8), nullable=False),
+    sa.Column("created", UtcDateTime(), nullable=False),
+    sa.Column("error", sa.Text, nullable=True),  # NULL: being sent; "" delivered; else the last error
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("duration", sa.Float, nullable=True),
+)
+N = hc_notifications
+
+# Columns 0006 adds to tables declared in hc_models (lightweight views, same table names).
+_FLIP_LEASE = sa.table(
+    "hc_flips",
+    sa.column("id", BIGID),
+    sa.column("processed", UtcDateTime()),
+    sa.column("lease_owner", sa.String(64)),
+    sa.column("lease_until", UtcDateTime()),
+)
+_CHANNEL_STATS = sa.table(
+    "hc_channels",
+    sa.column("id", UUID),
+    sa.column("disabled", sa.Boolean),
+    sa.column("last_notify", UtcDateTime()),
+    sa.column("last_notify_duration", sa.Float),
+    sa.column("last_error", sa.Text),
+)
+FL, CS = _FLIP_LEASE, _CHANNEL_STATS
+_FLIP_COLUMNS = (F.c.check_id, F.c.created, F.c.old_status, F.c.new_status, F.c.reason, F.c.processed, F.c.id)
+
+
+@dataclass(slots=True)
+class NotifyChannel:
+    channel: Channel
+    last_notify_duration: float | None
+
+
+@dataclass(slots=True)
+class FlipWork:
+    """What notifying one flip needs, loaded at send time."""
+
+    check: Check | None  # None: the check was deleted meanwhile
+    channels: list[NotifyChannel]  # the check's enabled channels
+    finished: set[str]  # channel ids whose notification row is finished (a takeover skips them)
+    last_body: bytes | None
+    last_exitstatus: int | None
+
+
+@dataclass(slots=True)
+class Notification:
+    id: int
+    flip_id: int
+    check_id: int
+    channel_id: str
+    check_status: str
+    created: datetime
+    error: str | None
+    attempts: int
+    duration: float | None
+
+
+@dataclass(slots=True)
+class GoingDown:
+    """One decision of the going-down pass: ``down`` (flip created at ``moment``) or a new
+    ``alert_after``; both conditional on the check being as it was read."""
+
+    check: Check
+    down: bool
+    moment: datetime | None  # the flip's time (down) or the new alert_after (not down; None clears it)
+
+
+class AlertStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- the going-down pass -----------------------------------------------------------------------------
+    async def due_checks(self, now: datetime, limit: int) -> list[Check]:
+        """Checks whose ``alert_after`` has passed and that are not stored down, earliest first."""
+        stmt = (
+            sa.select(C)
+            .where(C.c.alert_after < now, C.c.status != DOWN)
+            .order_by(C.c.alert_after, C.c.id)
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            return [Check(*row) for row in (await conn.execute(stmt)).all()]
+
+    async def apply_going_down(self, decisions: Sequence[GoingDown]) -> list[Flip]:
+        """Apply the decisions in ONE transaction, each as a compare-and-set on (status, alert_after);
+        returns the flips created (only for the checks this call turned down). Rows are touched in id
+        order, the lock order of the ping writer, so concurrent workers and pings never deadlock."""
+        flips: list[Flip] = []
+        if not decisions:
+            return flips
+        async with self.db.write() as conn:
+            for d in sorted(decisions, key=lambda d: d.check.id):
+                c = d.check
+                same = sa.and_(C.c.id == c.id, C.c.status == c.status, C.c.alert_after == c.alert_after)
+                if d.down:
+                    result = await conn.execute(C.update().where(same).values(status=DOWN, alert_after=None))
+                    if result.rowcount == 1:
+                        assert d.moment is not None
+                        flip = Flip(c.id, d.moment, c.status, DOWN, "timeout")
+                        values = {
+                            "check_id": c.id,
+                            "created": d.moment,
+                            "old_status": c.status,
+                            "new_status": DOWN,
+                            "reason": "timeout",
+                            "processed": None,
+                        }
+                        flip.id = (
+                            await conn.execute(F.insert().values(values).returning(F.c.id))
+                        ).scalar_one()
+                        flips.append(flip)
+                else:
+                    await conn.execute(C.update().where(same).values(alert_after=d.moment))
+        return flips
+
+    # -- the flip pass: claims with leases ---------------------------------------------------------------
+    async def claim_flips(self, owner: str, now: datetime, until: datetime, limit: int) -> list[Flip]:
+        """Lease up to ``limit`` unprocessed flips nobody holds a live lease on (oldest first)."""
+        free = sa.and_(F.c.processed.is_(None), sa.or_(FL.c.lease_until.is_(None), FL.c.lease_until < now))
+        pick = sa.select(F.c.id).where(free).order_by(F.c.id).limit(limit)
+        if self.db.is_postgres:
+            pick = pick.with_for_update(skip_locked=True)  # workers take different flips, no waiting
+        async with self.db.write() as conn:
+            ids = [r[0] for r in (await conn.execute(pick)).all()]
+            if not ids:
+                return []
+            # Re-checked in the UPDATE itself: on PostgreSQL a concurrent claimer that got there first
+            # makes the row fail the condition once its transaction commits.
+            won = (
+                await conn.execute(
+                    FL.update()
+                    .where(FL.c.id.in_(ids), FL.c.processed.is_(None))
+                    .where(sa.or_(FL.c.lease_until.is_(None), FL.c.lease_until < now))
+                    .values(lease_owner=owner, lease_until=until)
+                    .returning(FL.c.id)
+                )
+            ).all()
+            got = [r[0] for r in won]
+            if not got:
+                return []
+            rows = (
+                await conn.execute(sa.select(*_FLIP_COLUMNS).where(F.c.id.in_(got)).order_by(F.c.id))
+            ).all()
+        return [Flip(*row) for row in rows]
+
+    async def renew_leases(self, owner: str, flip_ids: Iterable[int], until: datetime) -> int:
+        ids = list(flip_ids)
+        if not ids:
+            return 0
+        stmt = (
+            FL.update()
+            .where(FL.c.id.in_(ids), FL.c.lease_owner == owner, FL.c.processed.is_(None))
+            .values(lease_until=until)
+        )
+        async with self.db.write() as conn:
+            return (await conn.execute(stmt)).rowcount
+
+    async def finish_flip(self, flip_id: int, owner: str, now: datetime) -> bool:
+        """Mark the flip processed; False when this owner no longer holds it (lease lost)."""
+        stmt = (
+            FL.update()
+            .where(FL.c.id == flip_id, FL.c.lease_owner == owner, FL.c.processed.is_(None))
+            .values(processed=now, lease_until=None)
+        )
+        async with self.db.write() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def unprocessed_count(self) -> int:
+        stmt = sa.select(sa.func.count()).select_from(F).where(F.c.processed.is_(None))
+        async with self.db.read() as conn:
+            return int((await conn.execute(stmt)).scalar_one())
+
+    # -- notifying one flip ------------------------------------------------------------------------------
+    async def flip_work(self, flip: Flip) -> FlipWork:
+        async with self.db.read() as conn:
+            row = (await conn.execute(sa.select(C).where(C.c.id == flip.check_id))).first()
+            if row is None:
+                return FlipWork(None, [], set(), None, None)
+            check = Check(*row)
+            stmt = (
+                sa.select(
+                    CH.c.id,
+                    CH.c.project_id,
+                    CH.c.name,
+                    CH.c.kind,
+                    CH.c.value,
+                    CH.c.disabled,
+                    CS.c.last_notify_duration,
+                )
+                .select_from(CC.join(CH, CH.c.id == CC.c.channel_id).join(CS, CS.c.id == CH.c.id))
+                .where(CC.c.check_id == check.id)
+                .order_by(CH.c.created, CH.c.id)
+            )
+            channels = [NotifyChannel(Channel(*r[:6]), r[6]) for r in (await conn.execute(stmt)).all()]
+            check.channel_ids = sorted(nc.channel.id for nc in channels)
+            finished_stmt = sa.select(N.c.channel_id).where(N.c.flip_id == flip.id, N.c.error.is_not(None))
+            finished = {r[0] for r in (await conn.execute(finished_stmt)).all()}
+            # The last ping up to the flip's moment ($BODY, $EXITSTATUS); n orders a check's pings.
+            last = (
+                await conn.execute(
+                    sa.select(PG.c.body, PG.c.exitstatus)
+                    .where(PG.c.check_id == check.id, PG.c.created <= flip.created, PG.c.kind != "ign")
+                    .order_by(PG.c.n.desc())
+                    .limit(1)
+                )
+            ).first()
+        body = bytes(last[0]) if last is not None and last[0] is not None else None
+        return FlipWork(
+            check,
+            [nc for nc in channels if not nc.channel.disabled],
+            finished,
+            body,
+            last[1] if last is not None else None,
+        )
+
+    async def start_notification(self, flip: Flip, channel_id: str, now: datetime) -> int:
+        """The notification row of (flip, channel): inserted, or the unfinished one a previous owner
+        of the flip left behind."""
+        values = {
+            "flip_id": flip.id,
+            "check_id": flip.check_id,
+            "channel_id": channel_id,
+            "check_status": flip.new_status,
+            "created": now,
+            "error": None,
+            "attempts": 0,
+        }
+        try:
+            async with self.db.write() as conn:
+                return (await conn.execute(N.insert().values(values).returning(N.c.id))).scalar_one()
+        except UniqueViolation:
+            stmt = sa.select(N.c.id).where(N.c.flip_id == flip.id, N.c.channel_id == channel_id)
+            async with self.db.read() as conn:
+                return int((await conn.execute(stmt)).scalar_one())
+
+    async def finish_notification(
+        self,
+        notification_id: int,
+        channel_id: str,
+        error: str,
+        attempts: int,
+        duration: float,
+        now: datetime,
+        disable: bool,
+    ) -> None:
+        """The outcome on the row and on the channel (last_notify, its duration, disabled)."""
+        channel_values: dict[str, Any] = {
+            "last_notify": now,
+            "last_notify_duration": duration,
+            "last_error": error,
+        }
+        if disable:
+            channel_values["disabled"] = True
+        async with self.db.write() as conn:
+            await conn.execute(
+                N.update()
+                .where(N.c.id == notification_id)
+                .values(error=error, attempts=attempts, duration=duration)
+            )
+            await conn.execute(CS.update().where(CS.c.id == channel_id).values(channel_values))
+
+    async def list_notifications(self, check_id: int | None = None) -> list[Notification]:
+        """Oldest first (tests, admin)."""
+        stmt = sa.select(N).order_by(N.c.id)
+        if check_id is not None:
+            stmt = stmt.where(N.c.check_id == check_id)
+        async with self.db.read() as conn:
+            return [Notification(*row) for row in (await conn.execute(stmt)).all()]
+
+    async def channel_stats(self, channel_id: str) -> dict[str, Any] | None:
+        stmt = sa.select(CS.c.disabled, CS.c.last_notify, CS.c.last_notify_duration, CS.c.last_error).where(
+            CS.c.id == channel_id
+        )
+        async with self.db.read() as conn:
+            row = (await conn.execute(stmt)).first()
+        return None if row is None else dict(row._mapping)
