@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from ztn import metrics
 from ztn.domain.hc.models import DEFAULT_CHECK_LIMIT, Check, Flip, PingInput
 from ztn.domain.hc.ping_rules import resolve_action
 from ztn.domain.hc.transitions import apply_ping
@@ -25,6 +26,40 @@ def process(check: Check, ping: PingInput) -> tuple[str, Flip | None]:
     """The store's callback: method and keyword filters (§4.5 steps 2-3), then the transition (step 5
     and §4.6). Pure and cheap: it runs once per ping inside the batch transaction."""
     return apply_ping(check, resolve_action(check, ping.action, ping.method, ping.body), ping)
+
+
+# Label children looked up once per kind / status (the ping path is hot).
+_PINGS_BY_KIND: dict[str, metrics._CounterChild] = {}
+_FLIPS_BY_STATUS: dict[str, metrics._CounterChild] = {}
+
+
+async def _stored(
+    store: HcStore, ref: PingRef, ping: PingInput, provision: Provision | None = None
+) -> PingOutcome:
+    """``store.ping`` with the metrics: the stored ping's kind and the flip it caused, counted once the
+    transaction committed. ``process`` may run twice for one ping (a failed batch is retried ping by
+    ping), so the flip is remembered, not counted, inside it: the last run is the one that committed."""
+    flipped: list[Flip | None] = [None]
+
+    def remember(check: Check, ping: PingInput) -> tuple[str, Flip | None]:
+        kind, flip = process(check, ping)
+        flipped[0] = flip
+        return kind, flip
+
+    outcome = await store.ping(ref, ping, remember, provision)
+    kind = outcome.kind
+    if kind:
+        counter = _PINGS_BY_KIND.get(kind)
+        if counter is None:
+            counter = _PINGS_BY_KIND[kind] = metrics.PINGS_RECEIVED.labels(kind)
+        counter.inc()
+        flip = flipped[0]
+        if flip is not None:
+            counter = _FLIPS_BY_STATUS.get(flip.new_status)
+            if counter is None:
+                counter = _FLIPS_BY_STATUS[flip.new_status] = metrics.FLIPS.labels(flip.new_status)
+            counter.inc()
+    return outcome
 
 
 class HcPings:
@@ -44,7 +79,7 @@ class HcPings:
     async def ping_by_code(self, code: str, action: str, ping: PingInput) -> PingOutcome:
         """``code`` must be a lowercase canonical UUID (the route checked it)."""
         ping.action = action
-        return await self.store.ping(PingRef(code=code), ping, process)
+        return await _stored(self.store, PingRef(code=code), ping)
 
     async def ping_by_slug(
         self, ping_key: str, slug: str, action: str, ping: PingInput, create: bool = False
@@ -56,11 +91,11 @@ class HcPings:
             if project is None:
                 return PingOutcome(NOT_FOUND)
             provision = Provision(name=slug, slug=slug, limit=self._provision_limit(project.check_limit))
-            return await self.store.ping(PingRef(project_id=project.id, slug=slug), ping, process, provision)
+            return await _stored(self.store, PingRef(project_id=project.id, slug=slug), ping, provision)
         project_id = await self._project_id(ping_key)
         if project_id is None:
             return PingOutcome(NOT_FOUND)
-        return await self.store.ping(PingRef(project_id=project_id, slug=slug), ping, process)
+        return await _stored(self.store, PingRef(project_id=project_id, slug=slug), ping)
 
     # -- pings refused after the lookup (bad rid, exit status > 255) ----------------------------------
     # The reference looks the check up (and auto-provisions it) before it validates these, so the
