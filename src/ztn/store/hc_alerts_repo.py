@@ -27,7 +27,7 @@ from ztn.store.errors import UniqueViolation
 from ztn.store.hc_models import BIGID, UUID, hc_channels, hc_check_channels, hc_checks, hc_flips, hc_pings
 from ztn.store.models import UtcDateTime, metadata
 
-C, CH, CC, F, PG = hc_checks, hc_channels, hc_check_channels, hc_flips, hc_pings
+C, CC, PG = hc_checks, hc_check_channels, hc_pings
 
 hc_notifications = sa.Table(
     "hc_notifications",
@@ -44,24 +44,26 @@ hc_notifications = sa.Table(
 )
 N = hc_notifications
 
-# Columns 0006 adds to tables declared in hc_models (lightweight views, same table names).
-_FLIP_LEASE = sa.table(
-    "hc_flips",
-    sa.column("id", BIGID),
-    sa.column("processed", UtcDateTime()),
-    sa.column("lease_owner", sa.String(64)),
-    sa.column("lease_until", UtcDateTime()),
+# hc_flips and hc_channels with the columns 0006 adds (hc_models declares 0005's), in a MetaData of
+# their own so the two declarations never meet; joins here spell their conditions out.
+_EXTENDED = sa.MetaData()
+
+
+def _extend(table: sa.Table, *extra: sa.Column) -> sa.Table:
+    own = (sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns)
+    return sa.Table(table.name, _EXTENDED, *own, *extra)
+
+
+FL = _extend(hc_flips, sa.Column("lease_owner", sa.String(64)), sa.Column("lease_until", UtcDateTime()))
+CS = _extend(
+    hc_channels,
+    sa.Column("last_notify", UtcDateTime()),
+    sa.Column("last_notify_duration", sa.Float),
+    sa.Column("last_error", sa.Text),
 )
-_CHANNEL_STATS = sa.table(
-    "hc_channels",
-    sa.column("id", UUID),
-    sa.column("disabled", sa.Boolean),
-    sa.column("last_notify", UtcDateTime()),
-    sa.column("last_notify_duration", sa.Float),
-    sa.column("last_error", sa.Text),
+_FLIP_COLUMNS = tuple(
+    FL.c[name] for name in ("check_id", "created", "old_status", "new_status", "reason", "processed", "id")
 )
-FL, CS = _FLIP_LEASE, _CHANNEL_STATS
-_FLIP_COLUMNS = (F.c.check_id, F.c.created, F.c.old_status, F.c.new_status, F.c.reason, F.c.processed, F.c.id)
 
 
 @dataclass(slots=True)
@@ -145,7 +147,7 @@ class AlertStore:
                             "processed": None,
                         }
                         flip.id = (
-                            await conn.execute(F.insert().values(values).returning(F.c.id))
+                            await conn.execute(FL.insert().values(values).returning(FL.c.id))
                         ).scalar_one()
                         flips.append(flip)
                 else:
@@ -155,8 +157,8 @@ class AlertStore:
     # -- the flip pass: claims with leases ---------------------------------------------------------------
     async def claim_flips(self, owner: str, now: datetime, until: datetime, limit: int) -> list[Flip]:
         """Lease up to ``limit`` unprocessed flips nobody holds a live lease on (oldest first)."""
-        free = sa.and_(F.c.processed.is_(None), sa.or_(FL.c.lease_until.is_(None), FL.c.lease_until < now))
-        pick = sa.select(F.c.id).where(free).order_by(F.c.id).limit(limit)
+        free = sa.and_(FL.c.processed.is_(None), sa.or_(FL.c.lease_until.is_(None), FL.c.lease_until < now))
+        pick = sa.select(FL.c.id).where(free).order_by(FL.c.id).limit(limit)
         if self.db.is_postgres:
             pick = pick.with_for_update(skip_locked=True)  # workers take different flips, no waiting
         async with self.db.write() as conn:
@@ -178,7 +180,7 @@ class AlertStore:
             if not got:
                 return []
             rows = (
-                await conn.execute(sa.select(*_FLIP_COLUMNS).where(F.c.id.in_(got)).order_by(F.c.id))
+                await conn.execute(sa.select(*_FLIP_COLUMNS).where(FL.c.id.in_(got)).order_by(FL.c.id))
             ).all()
         return [Flip(*row) for row in rows]
 
@@ -205,7 +207,7 @@ class AlertStore:
             return (await conn.execute(stmt)).rowcount == 1
 
     async def unprocessed_count(self) -> int:
-        stmt = sa.select(sa.func.count()).select_from(F).where(F.c.processed.is_(None))
+        stmt = sa.select(sa.func.count()).select_from(FL).where(FL.c.processed.is_(None))
         async with self.db.read() as conn:
             return int((await conn.execute(stmt)).scalar_one())
 
@@ -218,17 +220,17 @@ class AlertStore:
             check = Check(*row)
             stmt = (
                 sa.select(
-                    CH.c.id,
-                    CH.c.project_id,
-                    CH.c.name,
-                    CH.c.kind,
-                    CH.c.value,
-                    CH.c.disabled,
+                    CS.c.id,
+                    CS.c.project_id,
+                    CS.c.name,
+                    CS.c.kind,
+                    CS.c.value,
+                    CS.c.disabled,
                     CS.c.last_notify_duration,
                 )
-                .select_from(CC.join(CH, CH.c.id == CC.c.channel_id).join(CS, CS.c.id == CH.c.id))
+                .select_from(CC.join(CS, CS.c.id == CC.c.channel_id))
                 .where(CC.c.check_id == check.id)
-                .order_by(CH.c.created, CH.c.id)
+                .order_by(CS.c.created, CS.c.id)
             )
             channels = [NotifyChannel(Channel(*r[:6]), r[6]) for r in (await conn.execute(stmt)).all()]
             check.channel_ids = sorted(nc.channel.id for nc in channels)
