@@ -35,7 +35,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--project", required=True, help="project id (from create-project)")
     p.add_argument("--kind", required=True, help="webhook, email, ...")
     p.add_argument("--name", required=True)
-    p.add_argument("--value", required=True, help="webhook URL (used for down and up), e-mail address, ...")
+    p.add_argument(
+        "--value",
+        help="e-mail address; webhook URL (a GET for down and up) or webhook JSON; other kinds: as stored",
+    )
+    hook = p.add_argument_group("webhook (instead of --value)", "placeholders: $CODE $STATUS $NOW $NAME ...")
+    for d in ("down", "up"):
+        hook.add_argument(f"--url-{d}", default="", help=f"URL requested when a check goes {d}")
+        hook.add_argument(f"--method-{d}", default="GET", type=str.upper, choices=["GET", "POST", "PUT"])
+        hook.add_argument(f"--body-{d}", default="", help="request body (POST/PUT only)")
+        hook.add_argument(f"--headers-{d}", default="", help='JSON object, e.g. {"X-Token": "..."}')
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +66,7 @@ async def _run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     from ztn.store.db import open_database
     from ztn.store.hc_repo import HcStore
 
+    value = channel_value(args) if args.hc_command == "create-channel" else ""
     if url.startswith("sqlite"):
         Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     db = await open_database(url)
@@ -65,7 +75,7 @@ async def _run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         store = HcStore(db)
         if args.hc_command == "create-project":
             return await create_project(store, args.name, args.check_limit)
-        return await create_channel(store, args.project, args.kind, args.name, args.value)
+        return await create_channel(store, args.project, args.kind, args.name, value)
     finally:
         await db.close()
 
@@ -103,6 +113,67 @@ async def create_channel(store: Any, project_id: str, kind: str, name: str, valu
         value = json.dumps({"url_down": value, "url_up": value})
     channel = await store.create_channel(project_id, kind, name, value)
     return {"id": channel.id}
+
+
+_HOOK_OPTIONS = ("url", "method", "body", "headers")
+
+
+def channel_value(args: argparse.Namespace) -> str:
+    """The stored value for ``create-channel`` from ``--value`` or the webhook options, validated."""
+    from ztn.domain.hc import email, webhook
+
+    structured = any(
+        getattr(args, f"{opt}_{d}") not in ("", "GET") for opt in _HOOK_OPTIONS for d in ("down", "up")
+    )
+    if structured and args.kind != "webhook":
+        raise CliError("--url-*, --method-*, --body-* and --headers-* are for --kind webhook")
+    if structured and args.value is not None:
+        raise CliError("give either --value or the webhook options, not both")
+    if args.kind == "webhook":
+        if structured:
+            return webhook_value_from_options(args)
+        if not args.value:
+            raise CliError("--kind webhook needs --url-down/--url-up or --value")
+        try:
+            webhook.parse_config(args.value)
+        except webhook.ConfigError as exc:
+            raise CliError(str(exc)) from None
+        return args.value
+    if args.value is None:
+        raise CliError(f"--kind {args.kind} needs --value")
+    if args.kind == "email":
+        try:
+            email.parse_config(args.value)
+        except email.ConfigError as exc:
+            raise CliError(str(exc)) from None
+    return args.value
+
+
+def webhook_value_from_options(args: argparse.Namespace) -> str:
+    from ztn.domain.hc import webhook
+
+    raw: dict[str, Any] = {}
+    for d in ("down", "up"):
+        headers_text = getattr(args, f"headers_{d}")
+        try:
+            headers = json.loads(headers_text) if headers_text else {}
+        except ValueError as exc:
+            raise CliError(f"--headers-{d} is not JSON: {exc}") from None
+        raw.update(
+            {
+                f"url_{d}": getattr(args, f"url_{d}"),
+                f"method_{d}": getattr(args, f"method_{d}"),
+                f"body_{d}": getattr(args, f"body_{d}"),
+                f"headers_{d}": headers,
+            }
+        )
+    try:
+        config = webhook.parse_config(json.dumps(raw))
+    except webhook.ConfigError as exc:
+        raise CliError(str(exc).replace("_down", "-down").replace("_up", "-up")) from None
+    if not config.down.url and not config.up.url:
+        raise CliError("a webhook needs --url-down or --url-up")
+    return config.to_value()
 
 
 def _database_args(p: argparse.ArgumentParser) -> None:
