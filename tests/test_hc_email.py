@@ -172,3 +172,9 @@ def test_json_value_and_is_noop() -> None:
     assert notify.is_noop(muted_up, "up") and not notify.is_noop(muted_up, "down")
     assert not notify.is_noop(channel("ops@example.com"), "up")
     assert not notify.is_noop(channel("broken"), "down")  # attempted, so the error is recorded
+
+
+async def test_unknown_tls_mode_is_refused(sink: Sink) -> None:
+    result = await notify.deliver(channel("ops@example.com"), event(), ctx_for(sink, tls="yes"), 1)
+    assert result.error.startswith("unknown SMTP TLS mode 'yes'") and not result.permanent
+    assert sink.messages == []

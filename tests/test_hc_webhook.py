@@ -139,6 +139,8 @@ async def test_headers_and_user_agent_override(sink: Sink) -> None:
     assert req["headers"]["Content-Type"] == "text/plain"
     # Non-latin-1 characters become XML character references (ë is latin-1 and stays a character).
     assert req["headers"]["X-Name"] == "Zoë &#10003; &#26085;"
+    # On the wire aiohttp writes header text as UTF-8, so the latin-1 "ë" travels as two bytes.
+    assert (b"X-Name", "Zoë &#10003; &#26085;".encode()) in req["raw_headers"]
 
 
 async def test_get_sends_no_body(sink: Sink) -> None:

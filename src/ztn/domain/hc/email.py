@@ -30,6 +30,9 @@ __all__ = ["EmailConfig", "SmtpSettings", "build_message", "deliver", "describe"
 _ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
 
 
+TLS_MODES = ("none", "starttls", "ssl")
+
+
 class ConfigError(ValueError):
     """The channel value is not a usable address."""
 
@@ -149,6 +152,8 @@ async def deliver(value: str, event: FlipEvent, ctx: NotifyContext) -> Delivery:
         return Delivery(error=str(exc), permanent=True)
     if ctx.smtp is None:
         return Delivery(error="e-mail is not configured on this server (no SMTP settings)")
+    if ctx.smtp.tls not in TLS_MODES:  # never fall back to plain text on a typo
+        return Delivery(error=f"unknown SMTP TLS mode {ctx.smtp.tls!r} (one of {', '.join(TLS_MODES)})")
     msg = build_message(cfg.address, event, ctx, ctx.smtp.sender)
     try:
         # Socket timeouts bound the thread; the outer bound keeps a slow multi-step dialogue in check.
