@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -92,8 +95,14 @@ async def test_observed_down_body(sink: Sink) -> None:
         b'"body": "job output here", "json": {"name": "Hook Me \\"q\\"", "status": "up"}}'
     )
     assert json.loads(req["body"])["json"]["status"] == "up"  # $JSON is the state at send time
-    assert "Content-Type" not in req["headers"]  # no Content-Type is added
-    assert req["headers"]["User-Agent"] == "healthchecks.io"
+    port = sink.base.rsplit(":", 1)[1]
+    assert req["raw_headers"] == (  # exactly these: in particular no Content-Type is added
+        (b"Host", f"127.0.0.1:{port}".encode()),
+        (b"Accept", b"*/*"),
+        (b"User-Agent", b"healthchecks.io"),
+        (b"Content-Length", str(len(req["body"])).encode()),
+        (b"Connection", b"close"),
+    )
 
 
 async def test_simple_form_is_get_both_ways(sink: Sink) -> None:
@@ -138,9 +147,14 @@ async def test_headers_and_user_agent_override(sink: Sink) -> None:
     assert req["headers"]["User-Agent"] == "mine/1"
     assert req["headers"]["Content-Type"] == "text/plain"
     # Non-latin-1 characters become XML character references (ë is latin-1 and stays a character).
-    assert req["headers"]["X-Name"] == "Zoë &#10003; &#26085;"
-    # On the wire aiohttp writes header text as UTF-8, so the latin-1 "ë" travels as two bytes.
-    assert (b"X-Name", "Zoë &#10003; &#26085;".encode()) in req["raw_headers"]
+    # Non-latin-1 characters become XML character references; "ë" is latin-1 and goes as one byte.
+    assert (b"X-Name", b"Zo\xeb &#10003; &#26085;") in req["raw_headers"]
+
+
+async def test_credentials_in_the_url_become_basic_auth(sink: Sink) -> None:
+    url = sink.base.replace("http://", "http://us%20er:p%40ss@") + "/auth"
+    assert await notify.deliver(channel({"url_down": url}), event(), CTX, 1) == Delivery()
+    assert sink.seen[0]["headers"]["Authorization"] == "Basic dXMgZXI6cEBzcw=="  # "us er:p@ss"
 
 
 async def test_get_sends_no_body(sink: Sink) -> None:
@@ -244,3 +258,56 @@ async def test_unknown_kind() -> None:
     assert not notify.is_noop(ch, "down")
     result = await notify.deliver(ch, event(), CTX, 1)
     assert result == Delivery(error="unsupported channel kind 'slack'")
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = str(d / "cert.pem"), str(d / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+         "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+async def tls_sink(certificate: tuple[str, str]) -> AsyncIterator[tuple[str, list[bytes]]]:
+    seen: list[bytes] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        seen.append(await request.read())
+        return web.Response(status=204)
+
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(*certificate)
+    app = web.Application()
+    app.router.add_post("/tls", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_ctx)
+    await site.start()
+    yield f"https://localhost:{runner.addresses[0][1]}/tls", seen
+    await runner.cleanup()
+
+
+async def test_https_verifies_the_certificate(tls_sink: tuple[str, list[bytes]]) -> None:
+    url, seen = tls_sink
+    ch = channel({"url_down": url, "method_down": "POST", "body_down": "$STATUS"})
+    result = await notify.deliver(ch, event(), CTX, 1)
+    assert "CERTIFICATE_VERIFY_FAILED" in result.error and not result.permanent
+    assert seen == []
+
+
+async def test_https_with_a_trusted_certificate(
+    tls_sink: tuple[str, list[bytes]], certificate: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = tls_sink
+    trusting = ssl.create_default_context(cafile=certificate[0])
+    monkeypatch.setattr(webhook, "client_tls_context", lambda: trusting)
+    ch = channel({"url_down": url, "method_down": "POST", "body_down": "$STATUS"})
+    assert await notify.deliver(ch, event(), CTX, 1) == Delivery()
+    assert seen == [b"down"]

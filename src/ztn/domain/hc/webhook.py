@@ -14,19 +14,19 @@ address) is transient.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import ipaddress
 import json
 import re
 import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
 from ztn.domain.hc.notify import Delivery, FlipEvent, NotifyContext
@@ -229,6 +229,9 @@ def build_request(spec: Spec, event: FlipEvent, ctx: NotifyContext) -> Request:
 
 
 # -- sending ------------------------------------------------------------------------------------------
+# One request per delivery over a plain asyncio stream: the bytes on the wire are exactly ours (latin-1
+# header values, no added Content-Type), we connect only to the addresses we checked (no second DNS
+# lookup, no redirects), and all we read back is the status line.
 
 
 class _Refused(Exception):
@@ -244,81 +247,107 @@ def _allowed_ip(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-class _PinnedResolver(AbstractResolver):
-    """Answers with the addresses already checked, so a second lookup cannot swap in another one."""
-
-    def __init__(self, host: str, results: list[ResolveResult]) -> None:
-        self._host, self._results = host, results
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        if host != self._host:  # cannot happen without redirects, which are off
-            raise OSError(f"unexpected host {host!r}")
-        return [dict(r, port=port or r["port"]) for r in self._results]  # type: ignore[misc]
-
-    async def close(self) -> None:
-        return None
-
-
-async def _resolver_for(url: URL, allow_private: bool) -> AbstractResolver | None:
-    """Check the target's addresses; returns a pinned resolver for a host name (None for an IP literal)."""
-    host = url.raw_host or ""
+async def _addresses(host: str, port: int, allow_private: bool) -> list[str]:
+    """The addresses to try, every one of them checked."""
     try:
         ipaddress.ip_address(host.split("%", 1)[0])
-        literal = True
     except ValueError:
-        literal = False
-    if literal:
+        pass
+    else:
         if not allow_private and not _allowed_ip(host):
             raise _Refused(f"Refusing to send to a private address ({host})", permanent=True)
-        return None
-    resolver = ThreadedResolver()
+        return [host]
     try:
-        results = await resolver.resolve(host, url.port or 0, family=socket.AF_UNSPEC)
-    except OSError as exc:
-        raise _Refused(f"Could not resolve {host}: {exc.strerror or exc}", permanent=False) from None
-    finally:
-        await resolver.close()
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise _Refused(f"Could not resolve {host}: {getattr(exc, 'strerror', None) or exc}", False) from None
+    found = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private:
-        bad = [r["host"] for r in results if not _allowed_ip(r["host"])]
+        bad = [a for a in found if not _allowed_ip(a)]
         if bad:
+            # Not permanent: what a name resolves to can change.
             raise _Refused(f"Refusing to send to a private address ({host} -> {bad[0]})", permanent=False)
-    return _PinnedResolver(host, results)
+    return found
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def client_tls_context() -> ssl.SSLContext:
+    """Certificates and host names are verified (tests swap in a context trusting their own CA)."""
+    return ssl.create_default_context()
+
+
+def _head(request: Request, url: URL) -> bytes:
+    host = url.raw_host or ""
+    authority = f"[{host}]" if ":" in host else host
+    if url.explicit_port is not None and url.explicit_port != _DEFAULT_PORTS.get(url.scheme):
+        authority += f":{url.explicit_port}"
+    target = url.raw_path or "/"
+    if url.raw_query_string:
+        target += "?" + url.raw_query_string
+    given = {name.lower() for name in request.headers}
+    lines = [f"{request.method} {target} HTTP/1.1", f"Host: {authority}"]
+    if "accept" not in given:
+        lines.append("Accept: */*")
+    if url.raw_user is not None and "authorization" not in given:
+        secret = f"{unquote(url.raw_user)}:{unquote(url.raw_password or '')}".encode()
+        lines.append("Authorization: Basic " + base64.b64encode(secret).decode())
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    if request.body is not None:
+        lines.append(f"Content-Length: {len(request.body)}")
+    lines.append("Connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def _exchange(request: Request, url: URL, allow_private: bool) -> int:
+    host, port = url.raw_host or "", url.port or _DEFAULT_PORTS[url.scheme]
+    tls = client_tls_context() if url.scheme == "https" else None
+    last_error: OSError | None = None
+    for address in await _addresses(host, port, allow_private):
+        try:
+            reader, writer = await asyncio.open_connection(
+                address, port, ssl=tls, server_hostname=host if tls else None
+            )
+        except OSError as exc:
+            last_error = exc
+            continue
+        try:
+            writer.write(_head(request, url) + (request.body or b""))
+            await writer.drain()
+            status_line = await reader.readline()
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError, ssl.SSLError):
+                await writer.wait_closed()
+        match = re.match(rb"HTTP/\d(?:\.\d)? (\d{3})(?: |\r?\n|$)", status_line)
+        if not match:
+            raise _Refused(f"Invalid HTTP response: {status_line[:80]!r}", permanent=False)
+        return int(match.group(1))
+    assert last_error is not None
+    raise last_error
 
 
 async def send(request: Request, allow_private: bool) -> Delivery:
     """Perform one request; never raises."""
     try:
-        url = URL(request.url, encoded=True)  # sent as built: yarl would re-normalise our escapes
+        url = URL(request.url, encoded=True)  # sent as built: our %XX escapes stay as they are
         if url.scheme not in ("http", "https") or not url.raw_host:
             return Delivery(error=f"Invalid URL {request.url!r}", permanent=True)
-    except ValueError as exc:
-        return Delivery(error=f"Invalid URL: {exc}", permanent=True)
+        _head(request, url)  # a URL or header text that cannot go on the wire is a configuration error
+    except (ValueError, UnicodeError) as exc:
+        return Delivery(error=f"Invalid request: {exc}", permanent=True)
     try:
         async with asyncio.timeout(TIMEOUT):
-            resolver = await _resolver_for(url, allow_private)
-            connector = aiohttp.TCPConnector(resolver=resolver, force_close=True) if resolver else None
-            async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
-                async with session.request(
-                    request.method,
-                    url,
-                    headers=request.headers,
-                    data=request.body,
-                    allow_redirects=False,  # a redirect could lead to an address we did not check
-                    skip_auto_headers=("Content-Type",),
-                ) as response:
-                    status = response.status
+            status = await _exchange(request, url, allow_private)
     except _Refused as exc:
         return Delivery(error=str(exc), permanent=exc.permanent)
     except TimeoutError:
         return Delivery(error="Connection timed out")
-    except aiohttp.InvalidURL as exc:
-        return Delivery(error=f"Invalid URL: {exc}", permanent=True)
-    except (aiohttp.ClientError, OSError) as exc:
+    except (OSError, ssl.SSLError) as exc:
         return Delivery(error=f"Connection failed: {type(exc).__name__}: {exc}")
-    except ValueError as exc:  # e.g. a header value aiohttp will not send
-        return Delivery(error=f"Invalid request: {exc}")
+    except ValueError as exc:  # e.g. a status line beyond the stream's line limit
+        return Delivery(error=f"Invalid HTTP response: {exc}")
     if status not in SUCCESS:
         return Delivery(error=f"Received status code {status}")
     return Delivery()
