@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from ztn import cli_hc
+from ztn import cli_alerts, cli_hc
 from ztn.config import Settings, env_default
 
 log = logging.getLogger("ztn")
@@ -210,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve", help="run the server")
     _common(p_serve)
+    cli_alerts.add_options(p_serve, in_serve=True)
+    p_alerts = sub.add_parser("alerts", help="run the alert worker alone (no ports)")
+    _common(p_alerts)
+    cli_alerts.add_options(p_alerts, in_serve=False)
     p_token = sub.add_parser(
         "system-token", help="print a fresh System API JWT for the data dir's system user"
     )
@@ -223,8 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.command in ("serve", "alerts"):
+        cli_alerts.apply_options(args, settings)
     if args.command == "serve":
         return serve(settings)
+    if args.command == "alerts":
+        return cli_alerts.run(settings)
     return system_token(args)
 
 

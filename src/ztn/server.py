@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from zitadel import management_pb2_grpc, system_pb2_grpc
 from zitadel.instance.v2 import instance_service_pb2_grpc as instance_v2_grpc
 from zitadel.instance.v2beta import instance_service_pb2_grpc as instance_v2beta_grpc
+from ztn import cli_alerts
 from ztn.auth.middleware import SystemAuthMiddleware
 from ztn.auth.system_users import SystemTokenVerifier, load_system_users
 from ztn.auth.tenancy import TenancyMiddleware
@@ -135,6 +136,8 @@ class Server:
         self.runner: web.AppRunner | None = None
         self.health = health.aio.HealthServicer()
         self._monitor: asyncio.Task[None] | None = None
+        self.alerts = None  # the in-process alert worker (cli_alerts), unless --no-alerts
+        self._alerts_task: asyncio.Task[None] | None = None
         self._serving: bool | None = None
 
     async def start(self) -> None:
@@ -175,6 +178,9 @@ class Server:
         self._services = ["", *registry.services]
         await self._set_serving(await self.db.ping())
         self._monitor = asyncio.create_task(self._watch_database())
+        if cli_alerts.alerts_enabled(settings):
+            self.alerts = cli_alerts.build_worker(settings, self.db)
+            self._alerts_task = asyncio.create_task(self.alerts.run(), name="ztn-alerts")
         # Everything built so far (modules, descriptors, the registry) lives as long as the process:
         # keep it out of the collector's full passes, which otherwise walk ~100k objects (~10-20 ms)
         # whenever large responses (1,000 checks) churn enough objects to trigger one.
@@ -194,6 +200,8 @@ class Server:
             stops.append(self.grpc_server.stop(grace))
         if self.runner:
             stops.append(self.runner.cleanup())
+        if self._alerts_task is not None:
+            stops.append(cli_alerts.stop_worker(self.alerts, self._alerts_task, grace))
         await asyncio.gather(*stops, return_exceptions=True)
         if self.hc_store is not None:
             await self.hc_store.close()  # pings already queued are written before the database closes
