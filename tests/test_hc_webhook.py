@@ -311,3 +311,14 @@ async def test_https_with_a_trusted_certificate(
     ch = channel({"url_down": url, "method_down": "POST", "body_down": "$STATUS"})
     assert await notify.deliver(ch, event(), CTX, 1) == Delivery()
     assert seen == [b"down"]
+
+
+async def test_deliver_never_raises(sink: Sink) -> None:
+    def broken(check: Check) -> bytes:
+        raise RuntimeError("boom")
+
+    ctx = NotifyContext(site_root="", check_json=broken, allow_private=True)
+    ch = channel({"url_down": sink.base + "/", "method_down": "POST", "body_down": "$JSON"})
+    result = await notify.deliver(ch, event(), ctx, 1)
+    assert result == Delivery(error="internal error: RuntimeError: boom")
+    assert sink.seen == []
