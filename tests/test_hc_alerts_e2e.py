@@ -40,10 +40,13 @@ class Hook:
         self.gate.set()
         self.runner: web.AppRunner | None = None
         self.port = 0
+        self.delay = 0.0  # seconds each answer takes (overlapping deliveries)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         await self.gate.wait()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.received.append((request.path, body))
         self.arrived.set()
         return web.Response(text="ok")
