@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import secrets as _secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from ztn.domain.hc.models import DEFAULT_PING_LOG_LIMIT, Channel, Check, Flip, Ping, PingInput, Project
-from ztn.store.db import Database
+from ztn.store.db import Database, read_cache
 from ztn.store.hc_models import (
     CHECK_COLUMNS,
     MUTABLE_CHECK_COLUMNS,
@@ -34,7 +35,16 @@ from ztn.store.hc_models import (
 )
 from ztn.store.hc_ping_writer import CheckRef, PingOutcome, PingProcessor, PingRef, PingWriter, Provision
 
-__all__ = ["CheckRef", "HcStore", "Mutation", "PingOutcome", "PingProcessor", "PingRef", "Provision"]
+__all__ = [
+    "CheckRef",
+    "CheckRows",
+    "HcStore",
+    "Mutation",
+    "PingOutcome",
+    "PingProcessor",
+    "PingRef",
+    "Provision",
+]
 
 P, CH, C, CC, PG, F = hc_projects, hc_channels, hc_checks, hc_check_channels, hc_pings, hc_flips
 SECRET_NAME = "secret_key"
@@ -45,6 +55,12 @@ _PROJECT_COLUMNS = (P.c.id, P.c.name, P.c.ping_key, P.c.badge_key, P.c.check_lim
 _PROJECT = sa.select(*_PROJECT_COLUMNS)
 _CHECK = sa.select(C)
 _INSERT_COLUMNS = tuple(name for name in CHECK_COLUMNS if name != "id")
+_LINKS = (
+    sa.select(CC.c.check_id, CC.c.channel_id)
+    .join(C, C.c.id == CC.c.check_id)
+    .where(C.c.project_id == sa.bindparam("project_id"))
+)
+_CHECK_ROWS_MEMO_SIZE = 16  # projects per read connection (SQLite) or process (PostgreSQL)
 _SECRET = sa.select(hc_secrets.c.value).where(hc_secrets.c.name == SECRET_NAME)
 _LIST_PINGS = (
     sa.select(
@@ -210,18 +226,30 @@ class HcStore:
 
     # -- checks: reads -----------------------------------------------------------------------------------
     async def list_checks(self, project_id: str, with_channels: bool = False) -> list[Check]:
-        """Every check of the project in insertion order; two statements whatever the count."""
+        """Every check of the project in insertion order (fresh objects: callers may change them)."""
+        return (await self.check_rows(project_id, with_channels)).checks()
+
+    async def check_rows(self, project_id: str, with_channels: bool = False) -> CheckRows:
+        """The project's check rows, memoised in the read connection's snapshot cache: the same
+        ``CheckRows`` object comes back until any process commits anything (see ``store.db``), so
+        callers may memoise what they derive from it in its ``memo``. Two statements on a miss."""
+        key = (project_id, with_channels)
         async with self.db.read() as conn:
+            cache = read_cache(conn, "hc_check_rows")
+            if cache is not None and (hit := cache.get(key)) is not None:
+                return hit
             rows = (await conn.execute(_CHECK.where(C.c.project_id == project_id).order_by(C.c.id))).all()
-            checks = [Check(*row) for row in rows]
-            if with_channels and checks:
-                links = (
-                    sa.select(CC.c.check_id, CC.c.channel_id)
-                    .join(C, C.c.id == CC.c.check_id)
-                    .where(C.c.project_id == project_id)
-                )
-                _attach_channels(checks, (await conn.execute(links)).all())
-        return checks
+            channels: dict[int, list[str]] | None = None
+            if with_channels and rows:
+                channels = {}
+                for check_id, channel_id in (await conn.execute(_LINKS, {"project_id": project_id})).all():
+                    channels.setdefault(check_id, []).append(channel_id)
+            result = CheckRows(tuple(rows), channels, {})
+            if cache is not None:
+                if len(cache) >= _CHECK_ROWS_MEMO_SIZE:
+                    cache.clear()
+                cache[key] = result
+        return result
 
     async def check_by_code(self, code: str, with_channels: bool = True) -> Check | None:
         async with self.db.read() as conn:
@@ -364,12 +392,25 @@ class HcStore:
         await self.pings.close()
 
 
-def _attach_channels(checks: list[Check], links: Any) -> None:
-    by_id = {c.id: c for c in checks}
-    for check_id, channel_id in links:
-        by_id[check_id].channel_ids.append(channel_id)
-    for check in checks:
-        check.channel_ids.sort()
+@dataclass(frozen=True, slots=True, eq=False)
+class CheckRows:
+    """One read of a project's checks, shared by every reader until the data changes: never mutate
+    it. ``memo`` is for values derived from exactly these rows (they expire with this object)."""
+
+    rows: tuple[Any, ...]
+    channels: dict[int, list[str]] | None  # check id -> channel ids; None when not read
+    memo: dict[Any, Any]
+
+    def checks(self) -> list[Check]:
+        """Fresh ``Check`` objects in insertion order, channel ids sorted (when read)."""
+        checks = [Check(*row) for row in self.rows]
+        if self.channels:
+            get = self.channels.get
+            for check in checks:
+                ids = get(check.id)
+                if ids:
+                    check.channel_ids = sorted(ids)
+        return checks
 
 
 async def _load_channels(conn: Any, check: Check) -> None:

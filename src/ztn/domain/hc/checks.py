@@ -8,7 +8,7 @@ the store's locked read-modify-write with the rule passed in as a callback.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +28,7 @@ from ztn.domain.hc.keys import key_digest, new_uuid, unique_key
 from ztn.domain.hc.models import DEFAULT_CHECK_LIMIT, PAUSED, Channel, Check, Flip, Ping, Project
 from ztn.domain.hc.ping_rules import ping_durations
 from ztn.domain.hc.status import compute_alert_after
-from ztn.store.hc_repo import HcStore
+from ztn.store.hc_repo import CheckRows, HcStore
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 UNIQUE_KEY_RE = re.compile(r"^[A-z0-9]{40}\Z")  # the reference's route pattern, [A-z] and all
@@ -138,12 +138,12 @@ class HcApi:
     # -- checks ----------------------------------------------------------------------------------------
     async def list_checks(self, caller: Caller, tags: list[str], slug: str) -> list[Check]:
         checks = await self.store.list_checks(caller.project.id, with_channels=not caller.read_only)
-        wanted = set(tags)
-        if wanted:
-            checks = [c for c in checks if wanted.issubset(c.tags.split())]
-        if slug:
-            checks = [c for c in checks if c.slug == slug]
-        return checks
+        return filter_checks(checks, tags, slug)
+
+    async def check_rows(self, caller: Caller) -> CheckRows:
+        """The caller's project's checks as the store's shared, memoised ``CheckRows`` (channels for
+        read-write keys): what is derived from it may be kept in its ``memo``."""
+        return await self.store.check_rows(caller.project.id, with_channels=not caller.read_only)
 
     async def create_check(self, caller: Caller, obj: dict[str, Any], version: int) -> tuple[Check, bool]:
         """(check, created): 201 for a new check, 200 when ``unique`` found an existing one.
@@ -270,3 +270,13 @@ class HcApi:
         if check is None:
             raise errors.not_found_page()
         return check
+
+
+def filter_checks(checks: list[Check], tags: Iterable[str], slug: str) -> list[Check]:
+    """ListChecks' filters: every given tag (AND), and the slug when given."""
+    wanted = set(tags)
+    if wanted:
+        checks = [c for c in checks if wanted.issubset(c.tags.split())]
+    if slug:
+        checks = [c for c in checks if c.slug == slug]
+    return checks

@@ -23,6 +23,7 @@ from ztn.domain.hc.checks import (
     Caller,
     HcApi,
     api_version,
+    filter_checks,
     is_uuid,
     require_check_ident,
     require_uuid,
@@ -31,6 +32,7 @@ from ztn.domain.hc.fields import fields_from_proto
 from ztn.domain.hc.models import PING_BODY_LIMIT, PingInput
 from ztn.domain.hc.ping_rules import InvalidRid, client_address, parse_rid
 from ztn.domain.hc.pinging import AMBIGUOUS, CREATED, NOT_FOUND, HcPings
+from ztn.domain.hc.stable import stable_until
 from ztn.gateway.rest import HTTP_CODE_KEY
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
 from ztn.healthchecks.v3 import healthchecks_pb2_grpc
@@ -38,6 +40,7 @@ from ztn.services.healthchecks import converter as conv
 from ztn.services.healthchecks.errors import hc_rpc
 
 API_KEY = "x-api-key"
+_LIST_MEMO_SIZE = 16  # ListChecks responses kept per CheckRows (filters x key kinds x versions)
 HTML = "text/html; charset=utf-8"
 _ACTIONS = {"": "success", "success": "success", "start": "start", "fail": "fail", "log": "log"}
 _PING_SEGMENT = re.compile(r"[-a-zA-Z0-9_]+")  # the ping URL's pattern for ping keys and slugs
@@ -108,8 +111,21 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
     async def ListChecks(self, request: pb.ListChecksRequest, context: Any) -> pb.ListChecksResponse:
         version = api_version(request.api_version)
         caller = await self._reader(context)
-        checks = await self.api.list_checks(caller, list(request.tag), request.slug)
-        return conv.check_list(checks, caller.read_only, version, self.api.clock(), self.site)
+        # The response is memoised with the rows it was built from (any commit by any process gives new
+        # rows, see HcStore.check_rows) for as long as no check's reported status can change. It is
+        # shared between requests: nothing downstream changes a response message.
+        snapshot = await self.api.check_rows(caller)
+        now = self.api.clock()
+        key = ("ListChecks", caller.read_only, version, tuple(request.tag), request.slug, self.site)
+        hit = snapshot.memo.get(key)
+        if hit is not None and hit[0] <= now and (hit[1] is None or now < hit[1]):
+            return hit[2]
+        checks = filter_checks(snapshot.checks(), request.tag, request.slug)
+        response = conv.check_list(checks, caller.read_only, version, now, self.site)
+        if len(snapshot.memo) >= _LIST_MEMO_SIZE:
+            snapshot.memo.clear()
+        snapshot.memo[key] = (now, stable_until(checks, now), response)
+        return response
 
     @hc_rpc
     async def CreateCheck(self, request: pb.CreateCheckRequest, context: Any) -> pb.Check:
