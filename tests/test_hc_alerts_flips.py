@@ -262,3 +262,23 @@ async def test_deleted_check_flip_is_just_processed(store: HcStore, database: Da
     [flip] = await alerts.claim_flips("w", T0, T0 + timedelta(seconds=60), 10)
     await store.delete_check(check.code)
     assert (await alerts.flip_work(flip)).check is None
+
+
+async def test_coalescer_shares_flushes_and_reports_failures():
+    from ztn.domain.hc.alerts import Coalescer
+
+    batches: list[list[int]] = []
+
+    async def flush(items: list[int]) -> list[int]:
+        batches.append(items)
+        await asyncio.sleep(0)
+        if 13 in items:
+            raise RuntimeError("database down")
+        return [i * 2 for i in items]
+
+    c: Coalescer[int, int] = Coalescer(flush)
+    assert await asyncio.gather(*(c.submit(i) for i in range(5))) == [0, 2, 4, 6, 8]
+    assert len(batches) <= 2  # the first call flushes alone, the rest share the next flush
+    results = await asyncio.gather(c.submit(13), c.submit(14), return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert await c.submit(3) == 6  # and it keeps working

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from ztn.domain.hc.models import DOWN, Channel, Check, Flip
 from ztn.store.db import Database
-from ztn.store.errors import UniqueViolation
 from ztn.store.hc_models import BIGID, UUID, hc_channels, hc_check_channels, hc_checks, hc_flips, hc_pings
 from ztn.store.models import UtcDateTime, metadata
 
@@ -96,6 +95,48 @@ class Notification:
     duration: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one channel's notification ended."""
+
+    notification_id: int
+    channel_id: str
+    error: str  # "" = delivered
+    attempts: int
+    duration: float  # seconds, all tries
+    disable: bool = False  # a permanent error
+
+
+_FINISH_ROW = (
+    N.update()
+    .where(N.c.id == sa.bindparam("b_id"))
+    .values(
+        error=sa.bindparam("b_error"),
+        attempts=sa.bindparam("b_attempts"),
+        duration=sa.bindparam("b_duration"),
+    )
+)
+_FINISH_CHANNEL = (
+    CS.update()
+    .where(CS.c.id == sa.bindparam("b_cid"))
+    .values(
+        last_notify=sa.bindparam("b_now", type_=UtcDateTime()),
+        last_notify_duration=sa.bindparam("b_duration"),
+        last_error=sa.bindparam("b_error"),
+        disabled=sa.or_(CS.c.disabled, sa.bindparam("b_disable", type_=sa.Boolean)),
+    )
+)
+
+
+def _insert_ignore(db: Database, table: sa.Table, keys: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING (both dialects spell it the same way)."""
+    if db.is_postgres:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
 @dataclass(slots=True)
 class GoingDown:
     """One decision of the going-down pass: ``down`` (flip created at ``moment``) or a new
@@ -121,6 +162,13 @@ class AlertStore:
         )
         async with self.db.read() as conn:
             return [Check(*row) for row in (await conn.execute(stmt)).all()]
+
+    async def next_alert_after(self) -> datetime | None:
+        """The earliest alert_after of a check not stored down (an index lookup: idle workers sleep
+        until then instead of a whole poll interval)."""
+        stmt = sa.select(sa.func.min(C.c.alert_after)).where(C.c.status != DOWN)
+        async with self.db.read() as conn:
+            return (await conn.execute(stmt)).scalar()
 
     async def apply_going_down(self, decisions: Sequence[GoingDown]) -> list[Flip]:
         """Apply the decisions in ONE transaction, each as a compare-and-set on (status, alert_after);
@@ -196,15 +244,23 @@ class AlertStore:
         async with self.db.write() as conn:
             return (await conn.execute(stmt)).rowcount
 
-    async def finish_flip(self, flip_id: int, owner: str, now: datetime) -> bool:
-        """Mark the flip processed; False when this owner no longer holds it (lease lost)."""
-        stmt = (
-            FL.update()
-            .where(FL.c.id == flip_id, FL.c.lease_owner == owner, FL.c.processed.is_(None))
-            .values(processed=now, lease_until=None)
-        )
+    async def finish_flips(self, flip_ids: Sequence[int], owner: str, now: datetime) -> list[bool]:
+        """Mark flips processed (one transaction); False for those this owner no longer holds."""
+        done: list[bool] = []
+        if not flip_ids:
+            return done
         async with self.db.write() as conn:
-            return (await conn.execute(stmt)).rowcount == 1
+            for flip_id in flip_ids:
+                stmt = (
+                    FL.update()
+                    .where(FL.c.id == flip_id, FL.c.lease_owner == owner, FL.c.processed.is_(None))
+                    .values(processed=now, lease_until=None)
+                )
+                done.append((await conn.execute(stmt)).rowcount == 1)
+        return done
+
+    async def finish_flip(self, flip_id: int, owner: str, now: datetime) -> bool:
+        return (await self.finish_flips([flip_id], owner, now))[0]
 
     async def unprocessed_count(self) -> int:
         stmt = sa.select(sa.func.count()).select_from(FL).where(FL.c.processed.is_(None))
@@ -254,25 +310,60 @@ class AlertStore:
             last[1] if last is not None else None,
         )
 
+    async def start_notifications(self, items: Sequence[tuple[Flip, str]], now: datetime) -> list[int]:
+        """The notification rows of (flip, channel id) pairs, in one transaction: inserted, or the
+        unfinished ones a previous owner of the flip left behind. Returns their ids in order."""
+        if not items:
+            return []
+        rows = [
+            {
+                "flip_id": flip.id,
+                "check_id": flip.check_id,
+                "channel_id": channel_id,
+                "check_status": flip.new_status,
+                "created": now,
+                "error": None,
+                "attempts": 0,
+            }
+            for flip, channel_id in items
+        ]
+        flip_ids = sorted({flip.id for flip, _ in items})
+        async with self.db.write() as conn:
+            insert = _insert_ignore(self.db, N, ("flip_id", "channel_id"))
+            await conn.execute(insert, rows)
+            found = sa.select(N.c.flip_id, N.c.channel_id, N.c.id).where(N.c.flip_id.in_(flip_ids))
+            ids = {(f, c): i for f, c, i in (await conn.execute(found)).all()}
+        return [ids[(flip.id, channel_id)] for flip, channel_id in items]
+
     async def start_notification(self, flip: Flip, channel_id: str, now: datetime) -> int:
-        """The notification row of (flip, channel): inserted, or the unfinished one a previous owner
-        of the flip left behind."""
-        values = {
-            "flip_id": flip.id,
-            "check_id": flip.check_id,
-            "channel_id": channel_id,
-            "check_status": flip.new_status,
-            "created": now,
-            "error": None,
-            "attempts": 0,
-        }
-        try:
-            async with self.db.write() as conn:
-                return (await conn.execute(N.insert().values(values).returning(N.c.id))).scalar_one()
-        except UniqueViolation:
-            stmt = sa.select(N.c.id).where(N.c.flip_id == flip.id, N.c.channel_id == channel_id)
-            async with self.db.read() as conn:
-                return int((await conn.execute(stmt)).scalar_one())
+        return (await self.start_notifications([(flip, channel_id)], now))[0]
+
+    async def finish_notifications(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Outcomes on their rows and channels (last_notify, its duration, disabled), one transaction."""
+        if not outcomes:
+            return
+        rows = [
+            {
+                "b_id": o.notification_id,
+                "b_error": o.error,
+                "b_attempts": o.attempts,
+                "b_duration": o.duration,
+            }
+            for o in outcomes
+        ]
+        channels = [
+            {
+                "b_cid": o.channel_id,
+                "b_now": now,
+                "b_duration": o.duration,
+                "b_error": o.error,
+                "b_disable": o.disable,
+            }
+            for o in outcomes
+        ]
+        async with self.db.write() as conn:
+            await conn.execute(_FINISH_ROW, rows)
+            await conn.execute(_FINISH_CHANNEL, channels)
 
     async def finish_notification(
         self,
@@ -284,21 +375,8 @@ class AlertStore:
         now: datetime,
         disable: bool,
     ) -> None:
-        """The outcome on the row and on the channel (last_notify, its duration, disabled)."""
-        channel_values: dict[str, Any] = {
-            "last_notify": now,
-            "last_notify_duration": duration,
-            "last_error": error,
-        }
-        if disable:
-            channel_values["disabled"] = True
-        async with self.db.write() as conn:
-            await conn.execute(
-                N.update()
-                .where(N.c.id == notification_id)
-                .values(error=error, attempts=attempts, duration=duration)
-            )
-            await conn.execute(CS.update().where(CS.c.id == channel_id).values(channel_values))
+        outcome = Outcome(notification_id, channel_id, error, attempts, duration, disable)
+        await self.finish_notifications([outcome], now)
 
     async def list_notifications(self, check_id: int | None = None) -> list[Notification]:
         """Oldest first (tests, admin)."""

@@ -23,12 +23,13 @@ import socket
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 
 from ztn.domain.hc import notify
 from ztn.domain.hc.models import DOWN, NEW, PAUSED, UP, Channel, Check, Flip
 from ztn.domain.hc.notify import Delivery, FlipEvent, NotifyContext
 from ztn.domain.hc.status import compute_alert_after, reported_status
-from ztn.store.hc_alerts_repo import AlertStore, FlipWork, GoingDown
+from ztn.store.hc_alerts_repo import AlertStore, FlipWork, GoingDown, Outcome
 
 try:  # the metrics helper's counters (src/ztn/metrics.py)
     from ztn import metrics as _metrics
@@ -57,6 +58,45 @@ def utcnow() -> datetime:
 
 def default_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Coalescer(Generic[T, R]):
+    """Group commit for the worker's small writes: the items submitted while one flush runs share the
+    next flush (one transaction), so a thousand deliveries finishing together cost a few commits, not
+    a thousand (SQLite has one writer)."""
+
+    def __init__(self, flush: Callable[[list[T]], Awaitable[list[R]]]) -> None:
+        self._flush = flush
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def submit(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    results = await self._flush([item for item, _ in batch])
+                except Exception as exc:  # every caller of the batch sees the failure
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._task = None
 
 
 def should_notify(flip: Flip) -> bool:
@@ -103,6 +143,9 @@ class AlertWorker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._renewer: asyncio.Task[None] | None = None
+        self._starts: Coalescer[tuple[Flip, list[str]], list[int]] = Coalescer(self._start_rows)
+        self._finishes: Coalescer[Outcome, None] = Coalescer(self._finish_rows)
+        self._done_flips: Coalescer[int, bool] = Coalescer(self._finish_flips)
 
     # -- going down ----------------------------------------------------------------------------------
     def decide(self, check: Check, now: datetime) -> GoingDown:
@@ -117,8 +160,9 @@ class AlertWorker:
             log.exception("check %s: status evaluation failed; retrying in an hour", check.code)
             return GoingDown(check, False, now + EVALUATION_ERROR_DELAY)
 
-    async def going_down_pass(self) -> list[Flip]:
-        """Repeat until no expired check is left; returns the flips this worker created."""
+    async def going_down_pass(self, on_batch: Callable[[], Awaitable[object]] | None = None) -> list[Flip]:
+        """Repeat until no expired check is left; returns the flips this worker created. ``on_batch``
+        runs after each batch (the loop starts notifying the first flips while later ones are found)."""
         created: list[Flip] = []
         for _ in range(1000):  # bounded: a pass always ends, even if others keep changing the checks
             now = self.clock()
@@ -130,6 +174,8 @@ class AlertWorker:
             if _metrics is not None:
                 for _flip in flips:
                     _metrics.FLIPS.labels(DOWN).inc()
+            if on_batch is not None and flips:
+                await on_batch()
             if len(due) < self.batch:
                 break
         return created
@@ -160,7 +206,7 @@ class AlertWorker:
                 work = await self.store.flip_work(flip)
                 if work.check is not None:
                     await self._notify_channels(flip, work)
-            if not await self.store.finish_flip(flip.id, self.owner, self.clock()):
+            if not await self._done_flips.submit(flip.id):
                 log.warning("flip %s: lease lost before it was marked processed", flip.id)
         except Exception:  # the lease expires and another worker (or this one) tries again
             log.exception("flip %s: notification failed; retried once its lease expires", flip.id)
@@ -180,13 +226,15 @@ class AlertWorker:
         assert work.check is not None
         event = FlipEvent(work.check, flip, work.last_body, work.last_exitstatus)
         channels = self.channels_for(flip, work)
-        # Rows first, in channel order, so a takeover after a crash sees what was started.
-        tasks = [asyncio.create_task(self._notify_one(flip, channel, event)) for channel in channels]
-        if tasks:
-            await asyncio.gather(*tasks)
+        if not channels:
+            return
+        # Rows first, so a takeover after a crash sees what was started.
+        rows = await self._starts.submit((flip, [c.id for c in channels]))
+        await asyncio.gather(
+            *(self._notify_one(row, c, event) for row, c in zip(rows, channels, strict=True))
+        )
 
-    async def _notify_one(self, flip: Flip, channel: Channel, event: FlipEvent) -> None:
-        row = await self.store.start_notification(flip, channel.id, self.clock())
+    async def _notify_one(self, row: int, channel: Channel, event: FlipEvent) -> None:
         delivery = Delivery(error="not attempted")
         attempts = 0
         started = time.perf_counter()
@@ -204,9 +252,21 @@ class AlertWorker:
         duration = time.perf_counter() - started
         if delivery.permanent:
             log.warning("channel %s disabled after a permanent error: %s", channel.id, delivery.error)
-        await self.store.finish_notification(
-            row, channel.id, delivery.error, attempts, duration, self.clock(), disable=delivery.permanent
-        )
+        outcome = Outcome(row, channel.id, delivery.error, attempts, duration, delivery.permanent)
+        await self._finishes.submit(outcome)
+
+    # The coalescers' flushes.
+    async def _start_rows(self, items: list[tuple[Flip, list[str]]]) -> list[list[int]]:
+        pairs = [(flip, channel_id) for flip, channel_ids in items for channel_id in channel_ids]
+        ids = iter(await self.store.start_notifications(pairs, self.clock()))
+        return [[next(ids) for _ in channel_ids] for _, channel_ids in items]
+
+    async def _finish_rows(self, outcomes: list[Outcome]) -> list[None]:
+        await self.store.finish_notifications(outcomes, self.clock())
+        return [None] * len(outcomes)
+
+    async def _finish_flips(self, flip_ids: list[int]) -> list[bool]:
+        return await self.store.finish_flips(flip_ids, self.owner, self.clock())
 
     async def _deliver_once(self, channel: Channel, event: FlipEvent, attempt: int) -> Delivery:
         try:
@@ -254,16 +314,29 @@ class AlertWorker:
         try:
             while not self._stopping.is_set():
                 try:
-                    await self.going_down_pass()
+                    await self.going_down_pass(on_batch=self.flip_pass)
                     await self.flip_pass()
                 except Exception:  # database down, etc.: log and try again at the next tick
                     log.exception("alert pass failed")
                 self._wake.clear()
-                await self._wait(self.poll_interval)
+                await self._wait(await self._until_next())
             await self.drain()
         finally:
             self._renewer.cancel()
             await asyncio.gather(self._renewer, return_exceptions=True)
+
+    async def _until_next(self) -> float:
+        """The poll interval, or less when a check expires sooner (just after it: due is "<")."""
+        try:
+            moment = await self.store.next_alert_after()
+        except Exception:
+            return self.poll_interval
+        if moment is None:
+            return self.poll_interval
+        seconds = (moment - self.clock()).total_seconds() + 0.001
+        if seconds <= 0:  # already due yet not taken (e.g. the pass failed): no busy loop
+            return self.poll_interval
+        return min(self.poll_interval, seconds)
 
     async def _wait(self, seconds: float) -> None:
         stop = asyncio.ensure_future(self._stopping.wait())
