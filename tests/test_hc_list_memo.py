@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+import orjson
 import pytest
 
 from ztn.domain.hc import keys
@@ -22,7 +23,9 @@ from ztn.domain.hc.checks import HcApi
 from ztn.domain.hc.models import CRON, DOWN, NEW, PAUSED, SIMPLE, UP, Channel, Check
 from ztn.domain.hc.stable import stable_until
 from ztn.domain.hc.status import reported_status
+from ztn.gateway.codec_json import codec_for, share
 from ztn.gateway.context import CallContext
+from ztn.gateway.json_style import CANONICAL, SNAKE_NULLS_ISO
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
 from ztn.services.healthchecks.servicer import HealthchecksServicer
 from ztn.store.db import Database
@@ -210,3 +213,15 @@ def test_statuses_hold_until_the_stable_moment() -> None:
         now = end
     assert steps > 10
     assert stable_until([Check(1, "c", "p", status=PAUSED)], T0) is None
+
+
+def test_a_shared_message_is_encoded_once_per_style_and_others_every_time() -> None:
+    snake, canonical = codec_for(SNAKE_NULLS_ISO), codec_for(CANONICAL)
+    msg = pb.ListChecksResponse(checks=[pb.Check(name="a", grace=60)])
+    assert snake.encode(share(msg)) is snake.encode(msg)  # the same bytes object: memoised
+    assert snake.encode(msg) == orjson.dumps(snake.to_obj(msg))
+    assert canonical.encode(msg) == orjson.dumps(canonical.to_obj(msg)) != snake.encode(msg)
+    other = pb.ListChecksResponse(checks=[pb.Check(name="b")])
+    first = snake.encode(other)
+    other.checks[0].name = "changed"
+    assert snake.encode(other) != first  # never shared: encoded each time

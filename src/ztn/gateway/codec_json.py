@@ -22,9 +22,23 @@ from ztn.gateway.codec_json_encode import Encoder
 from ztn.gateway.codec_json_errors import JsonCodecError
 from ztn.gateway.json_style import JsonStyle
 
-__all__ = ["JsonCodec", "JsonCodecError", "codec_for"]
+__all__ = ["JsonCodec", "JsonCodecError", "codec_for", "share"]
 
 M = TypeVar("M", bound=Message)
+
+_SHARED_SIZE = 8
+_shared: dict[int, tuple[Message, dict[JsonStyle, bytes]]] = {}
+"""id -> (message, its encodings per style); holding the message keeps its id from being reused."""
+
+
+def share(msg: M) -> M:
+    """Declare ``msg`` final: it will never change again (a servicer hands the same memoised response to
+    many callers). ``JsonCodec.encode`` then encodes it once per style. Only the last few are kept."""
+    if id(msg) not in _shared:
+        if len(_shared) >= _SHARED_SIZE:
+            del _shared[next(iter(_shared))]
+        _shared[id(msg)] = (msg, {})
+    return msg
 
 
 class JsonCodec:
@@ -47,9 +61,15 @@ class JsonCodec:
         return conv(msg)
 
     def encode(self, msg: Message) -> bytes:
-        """Compact UTF-8 JSON."""
+        """Compact UTF-8 JSON (of a ``share``d message: encoded once)."""
+        shared = _shared.get(id(msg)) if _shared else None
+        if shared is not None and shared[0] is msg and (done := shared[1].get(self.style)) is not None:
+            return done
         conv = self._encoders.get(type(msg)) or self._encoder_for(type(msg))
-        return orjson.dumps(conv(msg))
+        body = orjson.dumps(conv(msg))
+        if shared is not None and shared[0] is msg:
+            shared[1][self.style] = body
+        return body
 
     # --- input -----------------------------------------------------------------------------------
     def from_obj(self, obj: Any, cls: type[M]) -> M:

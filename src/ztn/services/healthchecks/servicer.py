@@ -33,6 +33,7 @@ from ztn.domain.hc.models import PING_BODY_LIMIT, PingInput
 from ztn.domain.hc.ping_rules import InvalidRid, client_address, parse_rid
 from ztn.domain.hc.pinging import AMBIGUOUS, CREATED, NOT_FOUND, HcPings
 from ztn.domain.hc.stable import stable_until
+from ztn.gateway.codec_json import share
 from ztn.gateway.rest import HTTP_CODE_KEY
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
 from ztn.healthchecks.v3 import healthchecks_pb2_grpc
@@ -119,13 +120,13 @@ class HealthchecksServicer(healthchecks_pb2_grpc.HealthchecksServiceServicer):
         key = ("ListChecks", caller.read_only, version, tuple(request.tag), request.slug, self.site)
         hit = snapshot.memo.get(key)
         if hit is not None and hit[0] <= now and (hit[1] is None or now < hit[1]):
-            return hit[2]
+            return share(hit[2])  # final: the JSON doors encode it once
         checks = filter_checks(snapshot.checks(), request.tag, request.slug)
         response = conv.check_list(checks, caller.read_only, version, now, self.site)
         if len(snapshot.memo) >= _LIST_MEMO_SIZE:
             snapshot.memo.clear()
         snapshot.memo[key] = (now, stable_until(checks, now), response)
-        return response
+        return share(response)
 
     @hc_rpc
     async def CreateCheck(self, request: pb.CreateCheckRequest, context: Any) -> pb.Check:
