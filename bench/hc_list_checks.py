@@ -4,6 +4,10 @@ Per backend: start ``ztn serve --workers 2`` (PostgreSQL: a fresh database, drop
 one project with 1,000 checks straight into its database (a mix of simple and cron checks, tags, two
 channels each, half of them pinged), check the list once with a real client (1,000 checks, in
 insertion order, channels listed), then load it with wrk at each concurrency of CONCURRENCY.
+
+With ``--baseline REF`` (bench/run.py) the same database is served first by the server code of that git
+commit (``git archive REF src``, put first on the server's PYTHONPATH; the generated code is shared) and
+then by the working tree's, so before and after are measured in one run on the same data.
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.client
+import io
 import json
 import os
+import subprocess
+import tarfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +46,7 @@ PATH = "/api/v3/checks/"
 @dataclass
 class Row:
     backend: str
+    code: str  # "working tree", or "before (<ref>)" with --baseline
     connections: int
     pinning: str
     m: Measurement | None
@@ -125,6 +133,33 @@ def _drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _baseline_src(ref: str, tmp: Path) -> Path:
+    """The ``src`` tree of a git commit, extracted under ``tmp`` (no worktree, nothing checked out)."""
+    root = Path(__file__).resolve().parent.parent
+    target = tmp / f"baseline-{ref}"
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref, "src"], cwd=root, check=True, capture_output=True
+    ).stdout
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target / "src"
+
+
+def _start(data_dir: Path, server_cpus: str | None, tmp: Path, url: str | None, src: Path | None) -> Server:
+    if src is None:
+        return start_ztn(data_dir, WORKERS, server_cpus, tmp, url)
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(src) + (os.pathsep + saved if saved else "")
+    try:
+        return start_ztn(data_dir, WORKERS, server_cpus, tmp, url)
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
 def bench_backend(
     backend: str, tmp: Path, args: argparse.Namespace, plan: tuple[str | None, str | None, str]
 ) -> list[Row]:
@@ -133,32 +168,42 @@ def bench_backend(
     database = _create_database() if backend == "postgres" else None
     url = f"postgresql://postgres@127.0.0.1:5432/{database}" if database else None
     rows: list[Row] = []
+    baseline = getattr(args, "baseline", None)
+    variants: list[tuple[str, Path | None]] = [("working tree", None)]
+    if baseline:
+        variants.insert(0, (f"before ({baseline})", _baseline_src(baseline, tmp)))
+    seeded: tuple[str, list[str]] | None = None
     try:
-        server = start_ztn(data_dir, WORKERS, server_cpus, tmp, url)
-        try:
-            api_key, names = asyncio.run(_seed(url or Settings(data_dir=data_dir).database_url))
-            size = check_list(server, api_key, names)
-            call = Call("listchecks", "wrk", server.base + PATH, "GET", {"X-Api-Key": api_key})
-            for connections in CONCURRENCY:
-                print(f"  listchecks {backend:8} c={connections:<3} ...", end=" ", flush=True)
-                try:
-                    m = run_wrk(call, connections, args.duration, args.warmup, gen_cpus, server.proc.pid)
-                except Exception as exc:
-                    print(f"FAILED: {exc}", flush=True)
-                    rows.append(Row(backend, connections, label, None, f"FAILED: {str(exc)[:150]}"))
-                    continue
-                # Headers add < 1 KiB; statuses drift as time passes (cron checks go up -> grace): +-1%.
-                ok = abs(m.bytes_per_response - size) <= 0.01 * size + 1024
-                status = (
-                    f"ok ({size:,} B body)" if ok else f"{m.bytes_per_response:.0f} B/resp, expected ~{size}"
-                )
-                print(
-                    f"{m.rps:8,.1f} req/s  p50 {m.p50_ms:6.1f} ms  p99 {m.p99_ms:6.1f} ms  {status}",
-                    flush=True,
-                )
-                rows.append(Row(backend, connections, label, m, status))
-        finally:
-            server.stop()
+        for code, src in variants:
+            server = _start(data_dir, server_cpus, tmp, url, src)
+            try:
+                if seeded is None:
+                    seeded = asyncio.run(_seed(url or Settings(data_dir=data_dir).database_url))
+                api_key, names = seeded
+                size = check_list(server, api_key, names)
+                call = Call("listchecks", "wrk", server.base + PATH, "GET", {"X-Api-Key": api_key})
+                for connections in CONCURRENCY:
+                    print(f"  listchecks {backend:8} {code:22} c={connections:<3} ...", end=" ", flush=True)
+                    try:
+                        m = run_wrk(call, connections, args.duration, args.warmup, gen_cpus, server.proc.pid)
+                    except Exception as exc:
+                        print(f"FAILED: {exc}", flush=True)
+                        rows.append(Row(backend, code, connections, label, None, f"FAILED: {str(exc)[:150]}"))
+                        continue
+                    # Headers add < 1 KiB; statuses drift as time passes (cron checks go up -> grace): +-1%.
+                    ok = abs(m.bytes_per_response - size) <= 0.01 * size + 1024
+                    status = (
+                        f"ok ({size:,} B body)"
+                        if ok
+                        else f"{m.bytes_per_response:.0f} B/resp, expected ~{size}"
+                    )
+                    print(
+                        f"{m.rps:8,.1f} req/s  p50 {m.p50_ms:6.1f} ms  p99 {m.p99_ms:6.1f} ms  {status}",
+                        flush=True,
+                    )
+                    rows.append(Row(backend, code, connections, label, m, status))
+            finally:
+                server.stop()
     finally:
         if database:
             _drop_database(database)
@@ -172,34 +217,57 @@ def bench(tmp: Path, args: argparse.Namespace, plan: tuple[str | None, str | Non
     return rows
 
 
+def _cpu_ms(m: Measurement) -> float:
+    """Server CPU per request (ms): cores used during the row over requests per second."""
+    return 1000 * m.server_cpu / m.rps if m.rps else float("nan")
+
+
 def table(rows: list[Row]) -> str:
     out = [
-        "| backend | connections | req/s | p50 ms | p99 ms | errors | server CPU | loadgen CPU | other CPU "
-        "| pinning | check |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| backend | code | connections | req/s | p50 ms | p99 ms | errors | server CPU | CPU ms/req "
+        "| loadgen CPU | other CPU | pinning | check |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         cell = r.check.replace("|", "\\|")[:200]
         if r.m is None:
-            out.append(f"| {r.backend} | {r.connections} |" + " - |" * 7 + f" {r.pinning} | {cell} |")
+            out.append(
+                f"| {r.backend} | {r.code} | {r.connections} |" + " - |" * 8 + f" {r.pinning} | {cell} |"
+            )
             continue
         out.append(
-            f"| {r.backend} | {r.connections} | {r.m.rps:,.1f} | {r.m.p50_ms:.1f} | {r.m.p99_ms:.1f} "
-            f"| {r.m.errors} | {r.m.server_cpu:.2f} | {r.m.loadgen_cpu:.2f} | {r.m.other_cpu:.2f} "
-            f"| {r.pinning} | {cell} |"
+            f"| {r.backend} | {r.code} | {r.connections} | {r.m.rps:,.1f} | {r.m.p50_ms:.1f} "
+            f"| {r.m.p99_ms:.1f} | {r.m.errors} | {r.m.server_cpu:.2f} | {_cpu_ms(r.m):.1f} "
+            f"| {r.m.loadgen_cpu:.2f} | {r.m.other_cpu:.2f} | {r.pinning} | {cell} |"
         )
     return "\n".join(out)
+
+
+def ratios(rows: list[Row]) -> list[str]:
+    """After/before in this run, per backend and concurrency (only with a baseline)."""
+    before = {(r.backend, r.connections): r.m for r in rows if r.code.startswith("before") and r.m}
+    lines = []
+    for r in rows:
+        b = before.get((r.backend, r.connections))
+        if r.code.startswith("before") or r.m is None or b is None:
+            continue
+        lines.append(
+            f"- {r.backend} c={r.connections}: req/s x{r.m.rps / b.rps:.2f}, CPU per request "
+            f"{_cpu_ms(b):.1f} -> {_cpu_ms(r.m):.1f} ms (x{_cpu_ms(r.m) / _cpu_ms(b):.2f}), "
+            f"p99 {b.p99_ms:.1f} -> {r.m.p99_ms:.1f} ms"
+        )
+    return lines
 
 
 def verdicts(rows: list[Row]) -> list[str]:
     lines = []
     for r in rows:
         if r.m is None:
-            lines.append(f"- FAIL: {r.backend} c={r.connections}: {r.check}")
+            lines.append(f"- FAIL: {r.backend} {r.code} c={r.connections}: {r.check}")
             continue
         ok = r.m.p99_ms < P99_TARGET_MS and not r.m.errors and r.check.startswith("ok")
         lines.append(
-            f"- {'PASS' if ok else 'FAIL'}: {r.backend} c={r.connections} p99 = {r.m.p99_ms:.1f} ms "
+            f"- {'PASS' if ok else 'FAIL'}: {r.backend} {r.code} c={r.connections} p99 = {r.m.p99_ms:.1f} ms "
             f"(target < {P99_TARGET_MS:.0f} ms)" + (f", {r.m.errors} errors" if r.m.errors else "")
         )
     return lines
@@ -221,5 +289,6 @@ def section(rows: list[Row], args: argparse.Namespace, command: str, machine: st
             table(rows),
             "",
             *verdicts(rows),
+            *(["", "After / before, same run:", "", *ratios(rows)] if ratios(rows) else []),
         ]
     )

@@ -167,6 +167,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--profile-seconds", type=int, default=10)
     p.add_argument("--profile-rate", type=int, default=200, help="py-spy samples per second")
     p.add_argument("--profile-gil", action="store_true", help="profile only samples holding the GIL")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="listchecks: serve the same data with this commit's src first (before/after in one run)",
+    )
     p.add_argument("--no-write", action="store_true", help=f"do not update {RESULTS.relative_to(ROOT)}")
     args = p.parse_args(argv)
     items = [d.strip() for d in args.only.split(",") if d.strip()]
@@ -235,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             + hc_list_checks.table(listchecks_rows)
             + "\n\n"
             + "\n".join(hc_list_checks.verdicts(listchecks_rows))
+            + "\n\n"
+            + "\n".join(hc_list_checks.ratios(listchecks_rows))
         )
     print(f"\n(whole run: {elapsed:.0f} s)")
     if not args.no_write:
