@@ -282,3 +282,21 @@ async def test_coalescer_shares_flushes_and_reports_failures():
     results = await asyncio.gather(c.submit(13), c.submit(14), return_exceptions=True)
     assert all(isinstance(r, RuntimeError) for r in results)
     assert await c.submit(3) == 6  # and it keeps working
+
+
+async def test_metrics_count_flips_and_deliveries(store: HcStore, database: Database):
+    from ztn import metrics
+
+    pid = await new_project(store)
+    ok, bad = await channels(store, pid, ("ok", HOOK), ("bad", HOOK))
+    await new_check(store, pid, [ok, bad], status="up", last_ping=T0, timeout=60, grace=30)
+    sent, failed = (
+        metrics.NOTIFICATIONS_SENT.labels("webhook"),
+        metrics.NOTIFICATIONS_FAILED.labels("webhook"),
+    )
+    flips = metrics.FLIPS.labels("down")
+    before = (sent.value, failed.value, flips.value)
+    fake = FakeDeliver(script={"bad": [Delivery(error="HTTP 500")] * 3})
+    await worker(database, fake).run_once()
+    assert (sent.value, failed.value, flips.value) == (before[0] + 1, before[1] + 3, before[2] + 1)
+    assert "ztn_notify_latency_seconds_count" in metrics.REGISTRY.render()

@@ -207,6 +207,11 @@ class AlertStore:
         """Lease up to ``limit`` unprocessed flips nobody holds a live lease on (oldest first)."""
         free = sa.and_(FL.c.processed.is_(None), sa.or_(FL.c.lease_until.is_(None), FL.c.lease_until < now))
         pick = sa.select(FL.c.id).where(free).order_by(FL.c.id).limit(limit)
+        # A read first: an idle worker must not open a write transaction every poll (SQLite's writer
+        # lock, PostgreSQL's change notification that resets every process's snapshot caches).
+        async with self.db.read() as conn:
+            if (await conn.execute(pick.limit(1))).first() is None:
+                return []
         if self.db.is_postgres:
             pick = pick.with_for_update(skip_locked=True)  # workers take different flips, no waiting
         async with self.db.write() as conn:
