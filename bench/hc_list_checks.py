@@ -20,6 +20,8 @@ import json
 import os
 import subprocess
 import tarfile
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +40,8 @@ NAME = "listchecks"  # the --only item of bench/run.py
 BACKENDS = ("sqlite", "postgres")
 CHECKS = 1000
 CONCURRENCY = (1, 4, 16)
+PING_RATE = 20  # pings/s during the extra row: every ping commit is a new data version (memos start over)
+LOADS = tuple((c, 0) for c in CONCURRENCY) + ((16, PING_RATE),)
 P99_TARGET_MS = 100.0
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PATH = "/api/v3/checks/"
@@ -48,13 +52,14 @@ class Row:
     backend: str
     code: str  # "working tree", or "before (<ref>)" with --baseline
     connections: int
+    pings: int  # pings per second sent to one of the listed checks during the row
     pinning: str
     m: Measurement | None
     check: str
 
 
-async def _seed(url: str) -> tuple[str, list[str]]:
-    """(read-write API key, check names in insertion order)."""
+async def _seed(url: str) -> tuple[str, list[str], str]:
+    """(read-write API key, check names in insertion order, the first check's UUID)."""
     from ztn.store.db import open_database
     from ztn.store.hc_repo import HcStore
 
@@ -81,7 +86,7 @@ async def _seed(url: str) -> tuple[str, list[str]]:
             channel = Channel(keys.new_uuid(), project.id, name, "webhook", "http://127.0.0.1:9/")
             channels.append((await store.create_channel(channel)).id)
         now = datetime.now(UTC)
-        names = []
+        names, first = [], ""
         for i in range(CHECKS):
             fields: dict = {
                 "name": f"job {i}",
@@ -96,7 +101,8 @@ async def _seed(url: str) -> tuple[str, list[str]]:
             check = Check(0, keys.new_uuid(), project.id, badge_key=keys.new_uuid(), created=now, **fields)
             assert await store.insert_check(check, channels, None) is not None
             names.append(fields["name"])
-        return rw, names
+            first = first or check.code
+        return rw, names, first
     finally:
         await db.close()
 
@@ -131,6 +137,37 @@ def _create_database() -> str:
 def _drop_database(name: str) -> None:
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Pinger:
+    """Pings one check at a steady rate from a thread (one keep-alive connection) until stopped."""
+
+    def __init__(self, port: int, path: str, rate: int) -> None:
+        self.port, self.path, self.rate = port, path, rate
+        self.sent = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        next_at = time.monotonic()
+        try:
+            while not self._stop.wait(max(0.0, next_at - time.monotonic())):
+                conn.request("GET", self.path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    raise RuntimeError(f"ping: HTTP {resp.status}")
+                self.sent += 1
+                next_at += 1 / self.rate
+        finally:
+            conn.close()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(timeout=15)
+        return self.sent
 
 
 def _baseline_src(ref: str, tmp: Path) -> Path:
@@ -172,24 +209,29 @@ def bench_backend(
     variants: list[tuple[str, Path | None]] = [("working tree", None)]
     if baseline:
         variants.insert(0, (f"before ({baseline})", _baseline_src(baseline, tmp)))
-    seeded: tuple[str, list[str]] | None = None
+    seeded: tuple[str, list[str], str] | None = None
     try:
         for code, src in variants:
             server = _start(data_dir, server_cpus, tmp, url, src)
             try:
                 if seeded is None:
                     seeded = asyncio.run(_seed(url or Settings(data_dir=data_dir).database_url))
-                api_key, names = seeded
+                api_key, names, pinged = seeded
                 size = check_list(server, api_key, names)
                 call = Call("listchecks", "wrk", server.base + PATH, "GET", {"X-Api-Key": api_key})
-                for connections in CONCURRENCY:
-                    print(f"  listchecks {backend:8} {code:22} c={connections:<3} ...", end=" ", flush=True)
+                for connections, pings in LOADS:
+                    load = f"c={connections}" + (f" + {pings} pings/s" if pings else "")
+                    print(f"  listchecks {backend:8} {code:18} {load:20} ...", end=" ", flush=True)
+                    pinger = Pinger(server.http_port, f"/ping/{pinged}", pings) if pings else None
                     try:
                         m = run_wrk(call, connections, args.duration, args.warmup, gen_cpus, server.proc.pid)
                     except Exception as exc:
                         print(f"FAILED: {exc}", flush=True)
-                        rows.append(Row(backend, code, connections, label, None, f"FAILED: {str(exc)[:150]}"))
+                        failed = f"FAILED: {str(exc)[:150]}"
+                        rows.append(Row(backend, code, connections, pings, label, None, failed))
                         continue
+                    finally:
+                        sent = pinger.stop() if pinger else 0
                     # Headers add < 1 KiB; statuses drift as time passes (cron checks go up -> grace): +-1%.
                     ok = abs(m.bytes_per_response - size) <= 0.01 * size + 1024
                     status = (
@@ -197,11 +239,13 @@ def bench_backend(
                         if ok
                         else f"{m.bytes_per_response:.0f} B/resp, expected ~{size}"
                     )
+                    if pinger and sent < pings * args.duration * 0.9:
+                        status = f"only {sent} pings sent; " + status
                     print(
                         f"{m.rps:8,.1f} req/s  p50 {m.p50_ms:6.1f} ms  p99 {m.p99_ms:6.1f} ms  {status}",
                         flush=True,
                     )
-                    rows.append(Row(backend, code, connections, label, m, status))
+                    rows.append(Row(backend, code, connections, pings, label, m, status))
             finally:
                 server.stop()
     finally:
@@ -222,11 +266,15 @@ def _cpu_ms(m: Measurement) -> float:
     return 1000 * m.server_cpu / m.rps if m.rps else float("nan")
 
 
+def _load(r: Row) -> str:
+    return f"c={r.connections}" + (f" + {r.pings} pings/s" if r.pings else "")
+
+
 def table(rows: list[Row]) -> str:
     out = [
-        "| backend | code | connections | req/s | p50 ms | p99 ms | errors | server CPU | CPU ms/req "
-        "| loadgen CPU | other CPU | pinning | check |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| backend | code | connections | pings/s | req/s | p50 ms | p99 ms | errors | server CPU "
+        "| CPU ms/req | loadgen CPU | other CPU | pinning | check |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         cell = r.check.replace("|", "\\|")[:200]
@@ -236,7 +284,7 @@ def table(rows: list[Row]) -> str:
             )
             continue
         out.append(
-            f"| {r.backend} | {r.code} | {r.connections} | {r.m.rps:,.1f} | {r.m.p50_ms:.1f} "
+            f"| {r.backend} | {r.code} | {r.connections} | {r.pings} | {r.m.rps:,.1f} | {r.m.p50_ms:.1f} "
             f"| {r.m.p99_ms:.1f} | {r.m.errors} | {r.m.server_cpu:.2f} | {_cpu_ms(r.m):.1f} "
             f"| {r.m.loadgen_cpu:.2f} | {r.m.other_cpu:.2f} | {r.pinning} | {cell} |"
         )
@@ -245,14 +293,14 @@ def table(rows: list[Row]) -> str:
 
 def ratios(rows: list[Row]) -> list[str]:
     """After/before in this run, per backend and concurrency (only with a baseline)."""
-    before = {(r.backend, r.connections): r.m for r in rows if r.code.startswith("before") and r.m}
+    before = {(r.backend, r.connections, r.pings): r.m for r in rows if r.code.startswith("before") and r.m}
     lines = []
     for r in rows:
-        b = before.get((r.backend, r.connections))
+        b = before.get((r.backend, r.connections, r.pings))
         if r.code.startswith("before") or r.m is None or b is None:
             continue
         lines.append(
-            f"- {r.backend} c={r.connections}: req/s x{r.m.rps / b.rps:.2f}, CPU per request "
+            f"- {r.backend} {_load(r)}: req/s x{r.m.rps / b.rps:.2f}, CPU per request "
             f"{_cpu_ms(b):.1f} -> {_cpu_ms(r.m):.1f} ms (x{_cpu_ms(r.m) / _cpu_ms(b):.2f}), "
             f"p99 {b.p99_ms:.1f} -> {r.m.p99_ms:.1f} ms"
         )
@@ -263,11 +311,11 @@ def verdicts(rows: list[Row]) -> list[str]:
     lines = []
     for r in rows:
         if r.m is None:
-            lines.append(f"- FAIL: {r.backend} {r.code} c={r.connections}: {r.check}")
+            lines.append(f"- FAIL: {r.backend} {r.code} {_load(r)}: {r.check}")
             continue
         ok = r.m.p99_ms < P99_TARGET_MS and not r.m.errors and r.check.startswith("ok")
         lines.append(
-            f"- {'PASS' if ok else 'FAIL'}: {r.backend} {r.code} c={r.connections} p99 = {r.m.p99_ms:.1f} ms "
+            f"- {'PASS' if ok else 'FAIL'}: {r.backend} {r.code} {_load(r)} p99 = {r.m.p99_ms:.1f} ms "
             f"(target < {P99_TARGET_MS:.0f} ms)" + (f", {r.m.errors} errors" if r.m.errors else "")
         )
     return lines
@@ -282,7 +330,9 @@ def section(rows: list[Row], args: argparse.Namespace, command: str, machine: st
             "third a cron check, half of them pinged, tags, two channels each), `GET /api/v3/checks/` with "
             f"the read-write key (so channels are listed), {args.warmup} s warm-up + {args.duration} s "
             "per row, "
-            "wrk closed loop at each concurrency. Before the load the list was checked with a real client "
+            "wrk closed loop at each concurrency; the last row also pings one of the listed checks "
+            f"{PING_RATE} times a second (every commit starts the memos over). Before the load the list was "
+            "checked with a real client "
             f"(all {CHECKS:,} checks in insertion order, channels present). Closed loop: mean latency = "
             "connections / (req/s), so the p99 target bounds the concurrency a given throughput can serve.",
             "",

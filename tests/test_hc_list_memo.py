@@ -28,6 +28,7 @@ from ztn.gateway.context import CallContext
 from ztn.gateway.json_style import CANONICAL, SNAKE_NULLS_ISO
 from ztn.healthchecks.v3 import healthchecks_pb2 as pb
 from ztn.services.healthchecks.servicer import HealthchecksServicer
+from ztn.store import hc_repo
 from ztn.store.db import Database
 from ztn.store.hc_repo import HcStore
 
@@ -225,3 +226,33 @@ def test_a_shared_message_is_encoded_once_per_style_and_others_every_time() -> N
     first = snake.encode(other)
     other.checks[0].name = "changed"
     assert snake.encode(other) != first  # never shared: encoded each time
+
+
+async def test_concurrent_misses_share_one_read_and_a_failed_one_is_not_shared(
+    store: HcStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project_id, _, _ = await seed(store)
+    calls = []
+    real = hc_repo._read_check_rows
+
+    async def counted(conn, project_id, with_channels):  # noqa: ANN001, ANN202
+        calls.append(project_id)
+        first = len(calls) == 1
+        await asyncio.sleep(0.01)  # lets the others arrive while this read is under way
+        if first and fail:
+            raise RuntimeError("database went away")
+        return await real(conn, project_id, with_channels)
+
+    monkeypatch.setattr(hc_repo, "_read_check_rows", counted)
+    fail = False
+    got = await asyncio.gather(*(store.check_rows(project_id, True) for _ in range(5)))
+    if store.db.is_postgres:  # SQLite: each concurrent read has its own connection, and its own memo
+        assert all(g is got[0] for g in got) and len(calls) == 1
+
+    await store.modify_check(got[0].checks()[0].code, lambda c: setattr(c, "name", "x"))  # a new snapshot
+    calls.clear()
+    fail = True
+    reads = (store.check_rows(project_id, True) for _ in range(3))
+    got = await asyncio.gather(*reads, return_exceptions=True)
+    assert isinstance(got[0], RuntimeError)
+    assert all(isinstance(g, hc_repo.CheckRows) and g.checks()[0].name == "x" for g in got[1:])

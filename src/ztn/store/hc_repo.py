@@ -12,6 +12,7 @@ holding a check.
 
 from __future__ import annotations
 
+import asyncio
 import secrets as _secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,23 +233,38 @@ class HcStore:
     async def check_rows(self, project_id: str, with_channels: bool = False) -> CheckRows:
         """The project's check rows, memoised in the read connection's snapshot cache: the same
         ``CheckRows`` object comes back until any process commits anything (see ``store.db``), so
-        callers may memoise what they derive from it in its ``memo``. Two statements on a miss."""
+        callers may memoise what they derive from it in its ``memo``. Two statements on a miss.
+
+        Concurrent misses of one snapshot (PostgreSQL reads await the database) share one read: without
+        that, every request in flight when a commit lands reads and renders the list itself, and with
+        frequent commits (pings) nothing is ever served from the memo."""
         key = (project_id, with_channels)
         async with self.db.read() as conn:
             cache = read_cache(conn, "hc_check_rows")
-            if cache is not None and (hit := cache.get(key)) is not None:
+            if cache is None:
+                return await _read_check_rows(conn, project_id, with_channels)
+            hit = cache.get(key)
+            if isinstance(hit, CheckRows):
                 return hit
-            rows = (await conn.execute(_CHECK.where(C.c.project_id == project_id).order_by(C.c.id))).all()
-            channels: dict[int, list[str]] | None = None
-            if with_channels and rows:
-                channels = {}
-                for check_id, channel_id in (await conn.execute(_LINKS, {"project_id": project_id})).all():
-                    channels.setdefault(check_id, []).append(channel_id)
-            result = CheckRows(tuple(rows), channels, {})
-            if cache is not None:
-                if len(cache) >= _CHECK_ROWS_MEMO_SIZE:
-                    cache.clear()
-                cache[key] = result
+            if hit is not None:  # a read of this very snapshot is under way in another request
+                try:
+                    return await asyncio.shield(hit)
+                except _ReadFailed:  # it failed or was cancelled: read on our own
+                    return await _read_check_rows(conn, project_id, with_channels)
+            if len(cache) >= _CHECK_ROWS_MEMO_SIZE:
+                cache.clear()
+            pending: asyncio.Future[CheckRows] = asyncio.get_running_loop().create_future()
+            cache[key] = pending
+            try:
+                result = await _read_check_rows(conn, project_id, with_channels)
+            except BaseException:
+                if cache.get(key) is pending:
+                    del cache[key]
+                pending.set_exception(_ReadFailed())
+                pending.exception()  # retrieved: no "never retrieved" warning when nobody waited
+                raise
+            cache[key] = result
+            pending.set_result(result)
         return result
 
     async def check_by_code(self, code: str, with_channels: bool = True) -> Check | None:
@@ -411,6 +427,20 @@ class CheckRows:
                 if ids:
                     check.channel_ids = sorted(ids)
         return checks
+
+
+class _ReadFailed(Exception):
+    """The shared read of ``check_rows`` did not finish; each waiter reads on its own."""
+
+
+async def _read_check_rows(conn: Any, project_id: str, with_channels: bool) -> CheckRows:
+    rows = (await conn.execute(_CHECK.where(C.c.project_id == project_id).order_by(C.c.id))).all()
+    channels: dict[int, list[str]] | None = None
+    if with_channels and rows:
+        channels = {}
+        for check_id, channel_id in (await conn.execute(_LINKS, {"project_id": project_id})).all():
+            channels.setdefault(check_id, []).append(channel_id)
+    return CheckRows(tuple(rows), channels, {})
 
 
 async def _load_channels(conn: Any, check: Check) -> None:
