@@ -256,3 +256,15 @@ async def test_concurrent_misses_share_one_read_and_a_failed_one_is_not_shared(
     got = await asyncio.gather(*reads, return_exceptions=True)
     assert isinstance(got[0], RuntimeError)
     assert all(isinstance(g, hc_repo.CheckRows) and g.checks()[0].name == "x" for g in got[1:])
+
+
+async def test_a_write_elsewhere_hands_out_the_same_rows_again(store: HcStore, database_url: str) -> None:
+    project_id, _, checks = await seed(store)
+    other_id, _, others = await seed(store, 1)
+    rows = await store.check_rows(project_id, with_channels=True)
+    await other_process_renames(database_url, others[0].code, "elsewhere")  # another project's check
+    await until(lambda: store.list_checks(other_id), lambda got: got[0].name == "elsewhere")
+    assert await store.check_rows(project_id, with_channels=True) is rows  # re-read, found unchanged
+    await other_process_renames(database_url, checks[0].code, "here")
+    fresh = await until(lambda: store.check_rows(project_id, with_channels=True), lambda got: got is not rows)
+    assert fresh.checks()[0].name == "here"

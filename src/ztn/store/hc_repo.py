@@ -94,6 +94,10 @@ class HcStore:
         self.db = db
         self._secret: str | None = None
         self.pings = PingWriter(db)
+        # The last CheckRows read per (project, with channels), whatever the snapshot: a fresh read
+        # that finds the very same rows (the commit was elsewhere) hands out that object again, and
+        # with it what callers derived from it.
+        self._last_rows: dict[tuple[str, bool], CheckRows] = {}
 
     # -- the server secret (API key digests, badge signatures) -------------------------------------------
     async def secret(self) -> str:
@@ -233,7 +237,8 @@ class HcStore:
     async def check_rows(self, project_id: str, with_channels: bool = False) -> CheckRows:
         """The project's check rows, memoised in the read connection's snapshot cache: the same
         ``CheckRows`` object comes back until any process commits anything (see ``store.db``), so
-        callers may memoise what they derive from it in its ``memo``. Two statements on a miss.
+        callers may memoise what they derive from it in its ``memo``. Two statements on a miss; when
+        they find exactly the rows of the previous read, its object (and memo) is handed out again.
 
         Concurrent misses of one snapshot (PostgreSQL reads await the database) share one read: without
         that, every request in flight when a commit lands reads and renders the list itself, and with
@@ -256,7 +261,7 @@ class HcStore:
             pending: asyncio.Future[CheckRows] = asyncio.get_running_loop().create_future()
             cache[key] = pending
             try:
-                result = await _read_check_rows(conn, project_id, with_channels)
+                result = self._same_as_last(key, await _read_check_rows(conn, project_id, with_channels))
             except BaseException:
                 if cache.get(key) is pending:
                     del cache[key]
@@ -266,6 +271,15 @@ class HcStore:
             cache[key] = result
             pending.set_result(result)
         return result
+
+    def _same_as_last(self, key: tuple[str, bool], read: CheckRows) -> CheckRows:
+        last = self._last_rows.get(key)
+        if last is not None and last.rows == read.rows and last.channels == read.channels:
+            return last
+        if key not in self._last_rows and len(self._last_rows) >= _CHECK_ROWS_MEMO_SIZE:
+            del self._last_rows[next(iter(self._last_rows))]
+        self._last_rows[key] = read
+        return read
 
     async def check_by_code(self, code: str, with_channels: bool = True) -> Check | None:
         async with self.db.read() as conn:
