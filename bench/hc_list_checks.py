@@ -379,5 +379,8 @@ NOTES = (
     "(`codec_json.share`) so the JSON doors encode it once. A hit costs about 1 ms of CPU (auth, the "
     "memo lookups, aiohttp writing 1 MB). A miss still costs what every request cost before (about 21 ms: "
     "read 8, conversion 5, encoding 6, plus under 1 ms to find the stable moment); it happens once per "
-    "commit per process (SQLite: per read connection) when the listed rows changed."
+    "commit per process (SQLite: per read connection) when the listed rows changed. The check cell of a "
+    "ping row gives the rate the closed-loop pinger reached: on SQLite a ping is answered only after its "
+    "batch committed through the aiosqlite thread, whose every statement waits for the busy event loop, "
+    "so SQLite rows get fewer pings (fewer invalidations) than PostgreSQL rows."
 )
