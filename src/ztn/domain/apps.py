@@ -108,10 +108,16 @@ def check_saml(config: SamlConfig) -> SamlConfig:
     raise invalid_argument("PROJECT-SAMLm", "SAML metadata (XML or URL) is required")
 
 
+_PAGES_KEPT = 64
+
+
 class Apps:
     def __init__(self, db: Database, max_list_limit: int = lists.MAX_LIMIT) -> None:
         self.db = db
         self.max_list_limit = max_list_limit
+        # The store hands out the same result object for an unchanged page (its snapshot memo): the
+        # Page built from it is kept too, so callers can memoise what they derive from it by identity.
+        self._pages: dict[int, tuple[object, Page[App]]] = {}
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -132,8 +138,17 @@ class Apps:
         """Apps of a project in creation order; a project outside the caller's org lists nothing."""
         query, limit = lists.checked(query, self.max_list_limit)
         async with self.db.read() as conn:
-            items, total, top = await repo.list_apps(conn, scope, project_id, names, query, limit)
-        return Page([with_derived(a) for a in items], total, processed_sequence=top, view_timestamp=utcnow())
+            result = await repo.list_apps(conn, scope, project_id, names, query, limit)
+        kept = self._pages.get(id(result))
+        if kept is not None and kept[0] is result:
+            return kept[1]
+        items, total, top = result
+        # view_timestamp: when this state of the list was read (as ZITADEL reports its view's time).
+        page = Page([with_derived(a) for a in items], total, processed_sequence=top, view_timestamp=utcnow())
+        if len(self._pages) >= _PAGES_KEPT:
+            del self._pages[next(iter(self._pages))]
+        self._pages[id(result)] = (result, page)  # holding result keeps its id from being reused
+        return page
 
     # --- adding --------------------------------------------------------------------------------------
 

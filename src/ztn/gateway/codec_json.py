@@ -26,7 +26,7 @@ __all__ = ["JsonCodec", "JsonCodecError", "codec_for", "share"]
 
 M = TypeVar("M", bound=Message)
 
-_SHARED_SIZE = 8
+_SHARED_SIZE = 32
 _shared: dict[int, tuple[Message, dict[JsonStyle, bytes]]] = {}
 """id -> (message, its encodings per style); holding the message keeps its id from being reused."""
 

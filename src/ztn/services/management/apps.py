@@ -9,9 +9,14 @@ from typing import Any
 
 from zitadel import management_pb2 as mgmt
 from ztn.domain.apps import Apps
+from ztn.domain.models import Page
+from ztn.gateway.codec_json import share
 from ztn.services.management import apps_converter as conv
 from ztn.services.management.projects import org_scope
 from ztn.services.system_converter import list_details, list_query, object_details
+
+_RESPONSES_KEPT = 64
+_RESPONSES: dict[int, tuple[Page[Any], mgmt.ListAppsResponse]] = {}
 
 
 class AppsMixin:
@@ -25,9 +30,18 @@ class AppsMixin:
         page = await self.apps.list(
             org_scope(), request.project_id, list_query(request.query), conv.name_filters(request.queries)
         )
-        return mgmt.ListAppsResponse(
-            details=list_details(page), result=[conv.app_fields(a) for a in page.items]
+        kept = _RESPONSES.get(id(page))
+        if kept is not None and kept[0] is page:
+            return kept[1]
+        # An unchanged page is the same Page object: its response is built once and declared final, so
+        # the JSON doors encode it once too (codec_json.share).
+        response = share(
+            mgmt.ListAppsResponse(details=list_details(page), result=[conv.app_fields(a) for a in page.items])
         )
+        if len(_RESPONSES) >= _RESPONSES_KEPT:
+            del _RESPONSES[next(iter(_RESPONSES))]
+        _RESPONSES[id(page)] = (page, response)  # holding page keeps its id from being reused
+        return response
 
     async def AddOIDCApp(self, request: mgmt.AddOIDCAppRequest, context: Any) -> mgmt.AddOIDCAppResponse:
         added = await self.apps.add_oidc(
